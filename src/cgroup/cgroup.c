@@ -499,19 +499,20 @@ detect_mode (kr_cg_mode *mode, kr_error **err)
 
 /* ------------------------------------------------------------------ create */
 
-/* Makes (or joins) H's directories from the hierarchy root down, recording
- * in h->made how many trailing components krill made as soon as it makes
- * the first, so a failure halfway is undone by destroy. */
+/* Makes (or joins) H's directories from the hierarchy root down.  h->made
+ * counts, as it goes, the components krill made; on a failure halfway h->path
+ * is cut back to what exists, so destroy removes exactly what was made. */
 static int
 make_hier (kr_cg_mode mode, kr_cg_hier *h, kr_error **err)
 {
   _cleanup_close_ int fd = -1;
-  _cleanup_free_ char *copy = strdup (h->path);
-  char *tok, *save = NULL, dir[PATH_MAX];
-  unsigned total = 0, i = 0;
+  _cleanup_free_ char *copy = strdup (h->path), *sofar = calloc (1, strlen (h->path) + 2);
+  char *tok, *save = NULL;
+  size_t total = 0, i = 0;
   bool cpuset = h->version == 1 && kr_cg_has_controller (h->controllers, "cpuset");
+  int r = 0;
 
-  if (copy == NULL)
+  if (copy == NULL || sofar == NULL)
     return kr_error_set (err, errno, "create cgroup");
   for (const char *p = h->path; *p; p++)
     total += p[0] == '/' && p[1] != '\0';
@@ -530,16 +531,34 @@ make_hier (kr_cg_mode mode, kr_cg_hier *h, kr_error **err)
       if (mkdirat (fd, tok, 0755) == 0)
         made = true;
       else if (errno != EEXIST)
-        return kr_error_set (err, errno, "mkdir %s/%s", kr_cg_hier_dir (h, dir, sizeof dir), tok);
-      if (made && h->made == 0)
-        h->made = total - i;
+        {
+          r = kr_error_set (err, errno, "mkdir %s%s/%s", h->mountpoint, sofar, tok);
+          break;
+        }
       next = openat (fd, tok, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
       if (next < 0)
-        return kr_error_set (err, errno, "open %s/%s", kr_cg_hier_dir (h, dir, sizeof dir), tok);
+        {
+          r = kr_error_set (err, errno, "open %s%s/%s", h->mountpoint, sofar, tok);
+          if (made)
+            unlinkat (fd, tok, AT_REMOVEDIR);
+          break;
+        }
+      strcat (strcat (sofar, "/"), tok);
+      if (made || h->made > 0)
+        h->made++;
       if (cpuset && (made || i + 1 == total) && kr_cg_v1_cpuset_inherit (fd, next, err) < 0)
-        return kr_error_prefix (err, "%s", kr_cg_hier_dir (h, dir, sizeof dir));
+        {
+          r = kr_error_prefix (err, "%s%s", h->mountpoint, sofar);
+          break;
+        }
       close (fd);
       fd = TAKE_FD (next);
+    }
+  if (r < 0)
+    {
+      free (h->path);
+      h->path = sofar[0] ? TAKE_PTR (sofar) : strdup ("/");
+      return -1;
     }
   h->fd = TAKE_FD (fd);
   return 0;
