@@ -1,0 +1,107 @@
+/* What the files of src/cgroup/ share, and what the unit tests reach: the
+ * parsers take text, the resolver takes parsed tables, so the layout logic
+ * runs without a cgroup filesystem. */
+#ifndef KRILL_CGROUP_INTERNAL_H
+#define KRILL_CGROUP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cgroup/cgroup.h"
+
+#define KR_CG_ROOT "/sys/fs/cgroup"
+#define KR_CG_HYBRID_ROOT KR_CG_ROOT "/unified"
+
+typedef enum kr_cg_mode
+{
+  KR_CG_LEGACY = 1,
+  KR_CG_UNIFIED = 2,
+  KR_CG_HYBRID = 3,
+} kr_cg_mode;
+
+/* One cgroup hierarchy mounted under /sys/fs/cgroup (from mountinfo). */
+typedef struct kr_cg_mount
+{
+  int version;        /* 1 or 2 */
+  char *controllers;  /* "cpu,cpuacct", "name=systemd"; "" for cgroup2 */
+  char *mountpoint;   /* "/sys/fs/cgroup/cpu" */
+  char *root;         /* the mount's root inside the hierarchy, "/" mostly */
+} kr_cg_mount;
+
+/* One line of /proc/self/cgroup. */
+typedef struct kr_cg_own
+{
+  char *controllers;  /* "memory", "name=systemd"; "" for the 0:: line */
+  char *path;
+} kr_cg_own;
+
+/* The container's cgroup in one hierarchy. */
+typedef struct kr_cg_hier
+{
+  int version;
+  char *controllers;
+  char *mountpoint;
+  char *path;     /* inside the hierarchy, absolute, clean; "/" is the root */
+  unsigned made;  /* how many trailing components of PATH krill made */
+  int fd;         /* the leaf directory, -1 until opened */
+} kr_cg_hier;
+
+struct kr_cgroup
+{
+  kr_cg_mode mode;
+  kr_cg_hier *h;
+  size_t n;
+};
+
+/* --- cgroup.c: layout, paths, files */
+int kr_cg_parse_mountinfo (const char *text, kr_cg_mount **out, size_t *n, kr_error **err);
+int kr_cg_parse_proc_cgroup (const char *text, kr_cg_own **out, size_t *n, kr_error **err);
+void kr_cg_mounts_free (kr_cg_mount *m, size_t n);
+void kr_cg_owns_free (kr_cg_own *o, size_t n);
+/* runc's CleanPath: lexical clean; a relative path stays relative and can
+ * not climb out ("../../a" -> "a"); "" stays "". malloc'd, NULL on ENOMEM. */
+char *kr_cg_clean_path (const char *path);
+/* Where the cgroup goes in each hierarchy (no filesystem access). */
+int kr_cg_resolve (kr_cg_mode mode, const char *cgroups_path, const char *id,
+                   const kr_cg_mount *mounts, size_t n_mounts,
+                   const kr_cg_own *own, size_t n_own,
+                   kr_cgroup **out, kr_error **err);
+bool kr_cg_has_controller (const char *list, const char *name);
+kr_cg_hier *kr_cg_find (kr_cgroup *cg, const char *controller);
+/* Opens h->fd if needed; ENOENT is reported as an error too. */
+int kr_cg_open_leaf (kr_cg_hier *h, kr_error **err);
+/* "/sys/fs/cgroup/cpu/krill/c1" into BUF (for messages). */
+const char *kr_cg_hier_dir (const kr_cg_hier *h, char *buf, size_t size);
+int kr_cg_read_at (int dirfd, const char *name, char **out, kr_error **err);
+int kr_cg_write_at (int dirfd, const char *name, const char *data, kr_error **err);
+
+/* --- v1.c */
+/* After DIRFD (a cpuset cgroup) was made or joined: an empty cpuset.cpus or
+ * cpuset.mems is filled in from PARENTFD, as runc does. */
+int kr_cg_v1_cpuset_inherit (int parentfd, int dirfd, kr_error **err);
+int kr_cg_v1_apply_devices (kr_cg_hier *h, const oci_linux *lx, kr_error **err);
+
+/* --- v2.c */
+/* Enables in DIRFD's cgroup.subtree_control every controller it has
+ * (cgroup.controllers), one by one, ignoring refusals like runc. */
+void kr_cg_v2_enable_controllers (int dirfd);
+/* Writes cgroup.kill; 1 when done, 0 when the kernel has no cgroup.kill. */
+int kr_cg_v2_kill (int dirfd, kr_error **err);
+
+/* --- devices.c: pure logic */
+typedef struct kr_dev_rule
+{
+  bool allow;
+  char type;        /* 'a', 'c', 'b' */
+  int64_t major;    /* -1: any */
+  int64_t minor;    /* -1: any */
+  char access[4];   /* a non-empty subset of "rwm", in that order */
+} kr_dev_rule;
+
+/* The effective program, in order: deny all, the config's rules, the
+ * defaults (see kr_cgroup_apply_devices).  *OUT is malloc'd. */
+int kr_cg_device_rules (const oci_linux *lx, kr_dev_rule **out, size_t *n, kr_error **err);
+/* The rule as devices.allow / devices.deny take it ("c 1:3 rwm", "a"). */
+void kr_cg_device_v1_line (const kr_dev_rule *r, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,80 @@
+/* Cgroups of a container: find the hierarchies, make (or join) the
+ * container's cgroup in each, put processes in it, restrict devices, and
+ * take it all down again.
+ *
+ * Layouts: unified (cgroup2 at /sys/fs/cgroup), hybrid (v1 controllers plus
+ * an empty cgroup2 at /sys/fs/cgroup/unified) and legacy (v1 only).  On
+ * hybrid and legacy hosts every mounted v1 controller is used, like runc's
+ * cgroupfs driver; on hybrid hosts the cgroup is made in the unified
+ * hierarchy too, as runc does.
+ *
+ * cgroupsPath is resolved like runc's cgroupfs driver: it is first cleaned
+ * lexically (a relative path can never climb above its base); absolute means
+ * relative to each hierarchy's root, relative means relative to krill's own
+ * cgroup in that hierarchy (/proc/self/cgroup), NULL or "" means the
+ * container id, relative. */
+#ifndef KRILL_CGROUP_H
+#define KRILL_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "ocispec.h"
+
+typedef struct kr_cgroup kr_cgroup;
+
+/* Makes every missing directory of the container's cgroup in every hierarchy,
+ * remembering which it made (an existing cgroup is joined and later left in
+ * place).  On failure nothing it made is left behind. */
+int kr_cgroup_create (const char *cgroups_path, const char *id, kr_cgroup **out,
+                      kr_error **err);
+
+/* A directory fd of the leaf for clone3 (CLONE_INTO_CGROUP) on a unified host;
+ * -1 on hybrid and legacy hosts, where the caller uses kr_cgroup_attach.
+ * Owned by CG: valid until kr_cgroup_free. */
+int kr_cgroup_v2_fd (kr_cgroup *cg);
+
+/* Moves PID (a whole thread group) into the cgroup in every hierarchy. */
+int kr_cgroup_attach (kr_cgroup *cg, pid_t pid, kr_error **err);
+
+/* The device rules: deny everything, then linux.resources.devices in order
+ * (each rule validated, errors name the JSON path), then the defaults of the
+ * spec (null, zero, full, random, urandom, tty, ptmx, the ptys 136:any, mknod of
+ * any device, /dev/net/tun), skipping a default whose path linux.devices
+ * lists, as runc does.  LX may be NULL.  On a unified host the rules are only
+ * validated: cgroup2 has no device files, a BPF program enforces them, and
+ * this function does not attach one. */
+int kr_cgroup_apply_devices (kr_cgroup *cg, const oci_linux *lx, kr_error **err);
+
+/* Records which directories this cgroup has in each hierarchy, and which of
+ * them krill made, in the file NAME under DIRFD (written atomically), so a
+ * later process can kr_cgroup_load it and kr_cgroup_destroy. */
+int kr_cgroup_save (const kr_cgroup *cg, int dirfd, const char *name, kr_error **err);
+int kr_cgroup_load (int dirfd, const char *name, kr_cgroup **out, kr_error **err);
+
+/* SIGKILLs every process left in each cgroup krill made (cgroup.kill when
+ * there is one), waits until they are gone and removes every directory krill
+ * made, leaf first.  A joined cgroup and its processes are left alone, so is a
+ * made parent that someone else has started using.  Safe to call twice. */
+int kr_cgroup_destroy (kr_cgroup *cg, kr_error **err);
+
+/* Every pid in the cgroup and below it (the v2 leaf, else the devices
+ * hierarchy). *PIDS is malloc'd. */
+int kr_cgroup_pids (kr_cgroup *cg, pid_t **pids, size_t *n, kr_error **err);
+
+/* The cgroup's path inside its hierarchy ("/krill/ctr1"): the v2 leaf, else
+ * the devices hierarchy's (for state.json and `state`). */
+const char *kr_cgroup_path (const kr_cgroup *cg);
+
+void kr_cgroup_free (kr_cgroup *cg);
+
+#define _cleanup_cgroup_ __attribute__ ((cleanup (kr_cgroup_freep)))
+static inline void
+kr_cgroup_freep (kr_cgroup **cg)
+{
+  kr_cgroup_free (*cg);
+}
+
+#endif

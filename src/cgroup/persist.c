@@ -1,0 +1,154 @@
+/* kr_cgroup_save / kr_cgroup_load: what create made, in a small text file
+ * next to the container's state, so that `delete` (another process, later)
+ * removes exactly that.
+ *
+ *   krill-cgroup 1
+ *   mode hybrid
+ *   1<TAB>made<TAB>controllers<TAB>mountpoint<TAB>path      one line a hierarchy
+ *
+ * Paths never hold a tab or a newline: kr_cg_resolve refuses them. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup-internal.h"
+#include "util.h"
+
+static const char *const mode_names[] = {
+  [KR_CG_LEGACY] = "legacy",
+  [KR_CG_UNIFIED] = "unified",
+  [KR_CG_HYBRID] = "hybrid",
+};
+
+static int
+write_all (int fd, const char *buf, size_t len)
+{
+  while (len > 0)
+    {
+      ssize_t r = write (fd, buf, len);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return -1;
+      buf += r;
+      len -= r;
+    }
+  return 0;
+}
+
+int
+kr_cgroup_save (const kr_cgroup *cg, int dirfd, const char *name, kr_error **err)
+{
+  _cleanup_free_ char *text = NULL, *tmp = NULL;
+  _cleanup_close_ int fd = -1;
+  size_t len = 0;
+  FILE *f;
+
+  f = open_memstream (&text, &len);
+  if (f == NULL)
+    return kr_error_set (err, errno, "save cgroup");
+  fprintf (f, "krill-cgroup 1\nmode %s\n", mode_names[cg->mode]);
+  for (size_t i = 0; i < cg->n; i++)
+    fprintf (f, "%d\t%u\t%s\t%s\t%s\n", cg->h[i].version, cg->h[i].made, cg->h[i].controllers,
+             cg->h[i].mountpoint, cg->h[i].path);
+  if (fclose (f) != 0)
+    return kr_error_set (err, errno, "save cgroup");
+
+  if (asprintf (&tmp, "%s.tmp", name) < 0)
+    return kr_error_set (err, errno, "save cgroup");
+  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return kr_error_set (err, errno, "create %s", tmp);
+  if (write_all (fd, text, len) < 0 || fsync (fd) < 0)
+    {
+      int e = errno;
+      unlinkat (dirfd, tmp, 0);
+      return kr_error_set (err, e, "write %s", tmp);
+    }
+  if (renameat (dirfd, tmp, dirfd, name) < 0)
+    {
+      int e = errno;
+      unlinkat (dirfd, tmp, 0);
+      return kr_error_set (err, e, "rename %s to %s", tmp, name);
+    }
+  return 0;
+}
+
+static int
+parse_line (kr_cgroup *cg, char *line, kr_error **err)
+{
+  char *f[5], *p = line, *end;
+  kr_cg_hier *grown, *h;
+  long version;
+  unsigned long made;
+
+  for (int i = 0; i < 5; i++)
+    if ((f[i] = strsep (&p, "\t")) == NULL)
+      return kr_error_set (err, EINVAL, "invalid line \"%s\"", line);
+  version = strtol (f[0], &end, 10);
+  if (*end || (version != 1 && version != 2))
+    return kr_error_set (err, EINVAL, "invalid version \"%s\"", f[0]);
+  made = strtoul (f[1], &end, 10);
+  if (*end || made > 4096)
+    return kr_error_set (err, EINVAL, "invalid count \"%s\"", f[1]);
+  if (f[3][0] != '/' || f[4][0] != '/')
+    return kr_error_set (err, EINVAL, "invalid path \"%s\"", f[4]);
+  grown = realloc (cg->h, (cg->n + 1) * sizeof *cg->h);
+  if (grown == NULL)
+    return kr_error_set (err, errno, "load cgroup");
+  cg->h = grown;
+  h = &cg->h[cg->n++];
+  *h = (kr_cg_hier) { (int) version, strdup (f[2]), strdup (f[3]), strdup (f[4]), (unsigned) made, -1 };
+  if (h->controllers == NULL || h->mountpoint == NULL || h->path == NULL)
+    return kr_error_set (err, ENOMEM, "load cgroup");
+  return 0;
+}
+
+int
+kr_cgroup_load (int dirfd, const char *name, kr_cgroup **out, kr_error **err)
+{
+  _cleanup_free_ char *text = NULL;
+  _cleanup_cgroup_ kr_cgroup *cg = calloc (1, sizeof *cg);
+  char *p, *line;
+  int lineno = 0;
+
+  if (cg == NULL)
+    return kr_error_set (err, errno, "load cgroup");
+  if (kr_cg_read_at (dirfd, name, &text, err) < 0)
+    return kr_error_prefix (err, "load cgroup");
+  p = text;
+  while ((line = strsep (&p, "\n")) != NULL)
+    {
+      lineno++;
+      if (*line == '\0' && p == NULL)
+        break;
+      if (lineno == 1)
+        {
+          if (strcmp (line, "krill-cgroup 1") != 0)
+            return kr_error_set (err, EINVAL, "load cgroup %s: not a krill cgroup file", name);
+          continue;
+        }
+      if (lineno == 2)
+        {
+          bool known = false;
+          for (size_t m = 0; m < ARRAY_SIZE (mode_names); m++)
+            if (mode_names[m] && strncmp (line, "mode ", 5) == 0 && strcmp (line + 5, mode_names[m]) == 0)
+              {
+                cg->mode = (kr_cg_mode) m;
+                known = true;
+              }
+          if (!known)
+            return kr_error_set (err, EINVAL, "load cgroup %s:2: invalid mode line \"%s\"", name, line);
+          continue;
+        }
+      if (parse_line (cg, line, err) < 0)
+        return kr_error_prefix (err, "load cgroup %s:%d", name, lineno);
+    }
+  if (lineno < 2 || cg->mode == 0)
+    return kr_error_set (err, EINVAL, "load cgroup %s: truncated", name);
+  *out = TAKE_PTR (cg);
+  return 0;
+}

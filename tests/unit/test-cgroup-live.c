@@ -1,0 +1,397 @@
+/* Live test of the cgroup module on this host's real hierarchies (root).
+ * Everything lives under /krill-test-<pid>* (absolute paths, so nothing
+ * nests under the caller's own cgroups) and is removed at the end, even
+ * when a check fails. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup-internal.h"
+#include "util.h"
+
+static int passed, failed, skipped;
+static char prefix[64];
+static pid_t children[4];
+static char *mounts[32];
+static size_t n_mounts;
+
+static void
+check (const char *name, bool ok, const char *fmt, ...)
+{
+  if (ok)
+    {
+      printf ("ok %s\n", name);
+      passed++;
+      return;
+    }
+  va_list ap;
+  printf ("not ok %s: ", name);
+  va_start (ap, fmt);
+  vprintf (fmt, ap);
+  va_end (ap);
+  printf ("\n");
+  failed++;
+}
+
+static void
+skip (const char *name, const char *reason)
+{
+  printf ("skip %s # %s\n", name, reason);
+  skipped++;
+}
+
+static bool
+exists (const char *mountpoint, const char *path)
+{
+  char p[PATH_MAX];
+  struct stat st;
+  snprintf (p, sizeof p, "%s%s", mountpoint, path);
+  return stat (p, &st) == 0;
+}
+
+static void
+remember_mounts (const kr_cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n && n_mounts < ARRAY_SIZE (mounts); i++)
+    {
+      bool seen = false;
+      for (size_t k = 0; k < n_mounts; k++)
+        seen = seen || strcmp (mounts[k], cg->h[i].mountpoint) == 0;
+      if (!seen)
+        mounts[n_mounts++] = strdup (cg->h[i].mountpoint);
+    }
+}
+
+/* Whatever a failed check left: our children, then our directories. */
+static void
+cleanup (void)
+{
+  static const char *const sub[] = { "/cg1", "", "-j/sub", "-j", "-e" };
+
+  for (size_t i = 0; i < ARRAY_SIZE (children); i++)
+    if (children[i] > 0)
+      {
+        kill (children[i], SIGKILL);
+        waitpid (children[i], NULL, 0);
+      }
+  for (size_t m = 0; m < n_mounts; m++)
+    for (size_t s = 0; s < ARRAY_SIZE (sub); s++)
+      {
+        char p[PATH_MAX];
+        snprintf (p, sizeof p, "%s%s%s", mounts[m], prefix, sub[s]);
+        if (rmdir (p) == 0)
+          printf ("# cleanup removed %s\n", p);
+      }
+}
+
+static pid_t
+spawn_sleeper (int cgroup_fd)
+{
+  pid_t pid;
+
+  if (cgroup_fd >= 0)
+    {
+      struct clone_args args = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+                                 .cgroup = (uint64_t) cgroup_fd };
+      pid = syscall (SYS_clone3, &args, sizeof args);
+    }
+  else
+    pid = fork ();
+  if (pid == 0)
+    {
+      for (;;)
+        pause ();
+    }
+  return pid;
+}
+
+static bool
+procs_has (const kr_cg_hier *h, pid_t pid)
+{
+  char p[PATH_MAX], line[32];
+  bool found = false;
+  FILE *f;
+
+  snprintf (p, sizeof p, "%s%s/cgroup.procs", h->mountpoint, h->path);
+  f = fopen (p, "re");
+  if (f == NULL)
+    return false;
+  while (fgets (line, sizeof line, f))
+    found = found || atoi (line) == pid;
+  fclose (f);
+  return found;
+}
+
+static void
+check_every_hierarchy (kr_cgroup *cg, pid_t pid)
+{
+  static const char *const wanted[] = { "cpuset", "cpu", "cpuacct", "memory", "devices",
+                                        "freezer", "net_cls", "net_prio", "blkio", "perf_event",
+                                        "hugetlb", "pids", "rdma", "misc", "name=systemd" };
+  char name[128];
+
+  if (cg->mode == KR_CG_UNIFIED)
+    {
+      check ("attach/v2", procs_has (&cg->h[0], pid), "pid %d not in %s/cgroup.procs", pid, cg->h[0].path);
+      return;
+    }
+  for (size_t i = 0; i < ARRAY_SIZE (wanted); i++)
+    {
+      kr_cg_hier *h = kr_cg_find (cg, wanted[i]);
+      snprintf (name, sizeof name, "attach/%s", wanted[i]);
+      if (h == NULL)
+        skip (name, "hierarchy not mounted");
+      else
+        check (name, procs_has (h, pid), "pid %d not in %s%s/cgroup.procs", pid, h->mountpoint, h->path);
+    }
+  for (size_t i = 0; i < cg->n; i++)
+    if (cg->h[i].version == 2)
+      check ("attach/hybrid-unified", procs_has (&cg->h[i], pid), "pid %d not in unified%s", pid,
+             cg->h[i].path);
+  if (cg->mode == KR_CG_HYBRID)
+    return;
+  skip ("attach/hybrid-unified", "no hybrid unified hierarchy");
+}
+
+static void
+check_devices (kr_cgroup *cg)
+{
+  _cleanup_error_ kr_error *err = NULL;
+  oci_device_cgroup rules[] = {
+    { .allow = false, .has_allow = true, .access = (char *) "rwm" },
+    { .allow = true, .has_allow = true, .type = (char *) "c", .major = 10, .has_major = true,
+      .minor = 229, .has_minor = true, .access = (char *) "rw" },
+  };
+  oci_resources res = { .devices = rules, .devices_len = 2 };
+  oci_linux lx = { .resources = &res };
+  int r = kr_cgroup_apply_devices (cg, &lx, &err);
+
+  check ("devices/apply", r == 0, "%s", err ? err->msg : "");
+  if (cg->mode == KR_CG_UNIFIED)
+    skip ("devices/list", "cgroup2: no devices.list, rules need the BPF program");
+  else
+    {
+      kr_cg_hier *h = kr_cg_find (cg, "devices");
+      _cleanup_free_ char *list = NULL;
+      _cleanup_error_ kr_error *e2 = NULL;
+      if (h == NULL || kr_cg_open_leaf (h, &e2) < 0 || kr_cg_read_at (h->fd, "devices.list", &list, &e2) < 0)
+        check ("devices/list", false, "%s", e2 ? e2->msg : "no devices hierarchy");
+      else
+        check ("devices/list",
+               strstr (list, "c 1:3 rwm\n") && strstr (list, "c 10:229 rw\n")
+                 && strstr (list, "c 136:* rwm\n") && strstr (list, "c *:* m\n")
+                 && strstr (list, "b *:* m\n") && strstr (list, "c 10:200 rwm\n")
+                 && !strstr (list, "a *:* rwm"),
+               "devices.list:\n%s", list);
+    }
+  rules[1].type = (char *) "x";
+  kr_error_free (&err);
+  r = kr_cgroup_apply_devices (cg, &lx, &err);
+  check ("devices/invalid-rule", r < 0 && err
+         && strcmp (err->msg, "linux.resources.devices[1].type: invalid device type \"x\"") == 0,
+         "r=%d %s", r, err ? err->msg : "");
+}
+
+static bool
+in_list (const pid_t *v, size_t n, pid_t pid)
+{
+  for (size_t i = 0; i < n; i++)
+    if (v[i] == pid)
+      return true;
+  return false;
+}
+
+static void
+test_main (void)
+{
+  _cleanup_error_ kr_error *err = NULL;
+  kr_cgroup *cg = NULL, *back = NULL;
+  char path[128], sdir[] = "/tmp/krill-cglive-XXXXXX";
+  _cleanup_close_ int sfd = -1;
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t n_pids = 0;
+  int status;
+  pid_t pid;
+
+  snprintf (path, sizeof path, "%s/cg1", prefix);
+  if (kr_cgroup_create (path, "ignored", &cg, &err) < 0)
+    {
+      check ("create", false, "%s", err->msg);
+      return;
+    }
+  remember_mounts (cg);
+  {
+    bool ok = true;
+    for (size_t i = 0; i < cg->n; i++)
+      ok = ok && cg->h[i].made == 2 && strcmp (cg->h[i].path, path) == 0
+           && exists (cg->h[i].mountpoint, path);
+    check ("create", ok && strcmp (kr_cgroup_path (cg), path) == 0, "a hierarchy lacks %s", path);
+  }
+  printf ("# mode %s, %zu hierarchies\n",
+          cg->mode == KR_CG_UNIFIED ? "unified" : cg->mode == KR_CG_HYBRID ? "hybrid" : "legacy", cg->n);
+
+  int v2fd = kr_cgroup_v2_fd (cg);
+  if (cg->mode == KR_CG_UNIFIED)
+    check ("v2-fd", v2fd >= 0, "no fd");
+  else
+    check ("v2-fd-is-none-on-v1", v2fd == -1, "fd %d", v2fd);
+  pid = children[0] = spawn_sleeper (v2fd);
+  if (pid < 0)
+    {
+      check ("spawn", false, "%m");
+      goto out;
+    }
+  if (v2fd >= 0)
+    check ("clone-into-cgroup", procs_has (&cg->h[0], pid), "clone3 child not in the leaf");
+  else
+    {
+      kr_error_free (&err);
+      check ("attach", kr_cgroup_attach (cg, pid, &err) == 0, "%s", err ? err->msg : "");
+    }
+  check_every_hierarchy (cg, pid);
+  check_devices (cg);
+
+  kr_error_free (&err);
+  check ("pids", kr_cgroup_pids (cg, &pids, &n_pids, &err) == 0 && in_list (pids, n_pids, pid),
+         "%s (n=%zu)", err ? err->msg : "pid missing", n_pids);
+
+  if (mkdtemp (sdir) == NULL || (sfd = open (sdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    {
+      check ("save", false, "mkdtemp: %m");
+      goto out;
+    }
+  kr_error_free (&err);
+  check ("save-load", kr_cgroup_save (cg, sfd, "cgroup", &err) == 0
+         && kr_cgroup_load (sfd, "cgroup", &back, &err) == 0
+         && back->n == cg->n && strcmp (kr_cgroup_path (back), path) == 0,
+         "%s", err ? err->msg : "loaded cgroup differs");
+  unlinkat (sfd, "cgroup", 0);
+  rmdir (sdir);
+  if (back == NULL)
+    goto out;
+
+  kr_error_free (&err);
+  check ("destroy", kr_cgroup_destroy (back, &err) == 0, "%s", err ? err->msg : "");
+  check ("destroy-killed-child", waitpid (pid, &status, 0) == pid && WIFSIGNALED (status)
+         && WTERMSIG (status) == SIGKILL, "status %#x", status);
+  children[0] = 0;
+  {
+    bool gone = true;
+    for (size_t i = 0; i < cg->n; i++)
+      gone = gone && !exists (cg->h[i].mountpoint, prefix);
+    check ("destroy-removed-what-it-made", gone, "%s left behind", prefix);
+  }
+  kr_error_free (&err);
+  check ("destroy-twice", kr_cgroup_destroy (back, &err) == 0, "%s", err ? err->msg : "");
+out:
+  kr_cgroup_free (cg);
+  kr_cgroup_free (back);
+}
+
+/* A cgroup that exists is joined and survives its joiner's destroy. */
+static void
+test_join (void)
+{
+  _cleanup_error_ kr_error *err = NULL;
+  kr_cgroup *owner = NULL, *joined = NULL, *nested = NULL;
+  char path[128], sub[160];
+  bool ok;
+
+  snprintf (path, sizeof path, "%s-j", prefix);
+  snprintf (sub, sizeof sub, "%s-j/sub", prefix);
+  if (kr_cgroup_create (path, NULL, &owner, &err) < 0
+      || kr_cgroup_create (path, NULL, &joined, &err) < 0
+      || kr_cgroup_create (sub, NULL, &nested, &err) < 0)
+    {
+      check ("join/create", false, "%s", err->msg);
+      goto out;
+    }
+  ok = true;
+  for (size_t i = 0; i < joined->n; i++)
+    ok = ok && joined->h[i].made == 0 && nested->h[i].made == 1 && owner->h[i].made == 1;
+  check ("join/made-counts", ok, "made counts wrong");
+
+  children[1] = spawn_sleeper (-1);
+  check ("join/attach", children[1] > 0 && kr_cgroup_attach (joined, children[1], &err) == 0,
+         "%s", err ? err->msg : "fork failed");
+
+  check ("join/destroy-nested", kr_cgroup_destroy (nested, &err) == 0, "%s", err ? err->msg : "");
+  ok = true;
+  for (size_t i = 0; i < nested->n; i++)
+    ok = ok && !exists (nested->h[i].mountpoint, sub) && exists (nested->h[i].mountpoint, path);
+  check ("join/nested-removed-parent-kept", ok, "wrong directories left");
+
+  check ("join/destroy-joined", kr_cgroup_destroy (joined, &err) == 0, "%s", err ? err->msg : "");
+  ok = kill (children[1], 0) == 0;
+  for (size_t i = 0; i < joined->n; i++)
+    ok = ok && exists (joined->h[i].mountpoint, path);
+  check ("join/joined-left-alone", ok, "joined cgroup or its process is gone");
+
+  check ("join/destroy-owner", kr_cgroup_destroy (owner, &err) == 0, "%s", err ? err->msg : "");
+  ok = true;
+  for (size_t i = 0; i < owner->n; i++)
+    ok = ok && !exists (owner->h[i].mountpoint, path);
+  check ("join/owner-removed", ok && waitpid (children[1], NULL, 0) == children[1],
+         "owner's cgroup left, or child not killed");
+  children[1] = 0;
+out:
+  kr_cgroup_free (owner);
+  kr_cgroup_free (joined);
+  kr_cgroup_free (nested);
+}
+
+/* A failure halfway through create removes what it made. */
+static void
+test_create_failure (void)
+{
+  _cleanup_error_ kr_error *err = NULL;
+  kr_cgroup *cg = NULL;
+  char path[160], made[128];
+  bool gone = true;
+  int r;
+
+  snprintf (made, sizeof made, "%s-e", prefix);
+  snprintf (path, sizeof path, "%s/cgroup.procs/x", made);
+  r = kr_cgroup_create (path, NULL, &cg, &err);
+  for (size_t m = 0; m < n_mounts; m++)
+    gone = gone && !exists (mounts[m], made);
+  if (err)
+    printf ("# %s\n", err->msg);
+  check ("create-failure-undone", r < 0 && gone && strstr (err->msg, "cgroup.procs") != NULL,
+         "r=%d gone=%d %s", r, gone, err ? err->msg : "");
+  kr_cgroup_free (cg);
+}
+
+int
+main (void)
+{
+  if (geteuid () != 0)
+    {
+      skip ("all", "needs root");
+      printf ("0 passed, 0 failed\n");
+      return 0;
+    }
+  if (access (KR_CG_ROOT, F_OK) < 0)
+    {
+      skip ("all", "no " KR_CG_ROOT);
+      printf ("0 passed, 0 failed\n");
+      return 0;
+    }
+  snprintf (prefix, sizeof prefix, "/krill-test-%d", (int) getpid ());
+  test_main ();
+  test_join ();
+  test_create_failure ();
+  cleanup ();
+  printf ("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
+  return failed ? 1 : 0;
+}
