@@ -1,0 +1,78 @@
+/* The command line: flags, help and output. The engine does the work. */
+#ifndef KRILL_CLI_H
+#define KRILL_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+typedef struct cli_global
+{
+  const char *root;
+  const char *log_path;
+  const char *log_format; /* "text" or "json" */
+  bool debug;
+  bool systemd_cgroup;
+  const char *rootless; /* "true", "false", "auto" */
+} cli_global;
+
+/* One flag of a command: long name, optional short letter, and either a
+ * string value or a boolean. */
+typedef struct cli_opt
+{
+  const char *name;
+  char short_name;
+  const char **value; /* takes a value when set */
+  bool *flag;         /* boolean when set */
+  const char *help;
+} cli_opt;
+
+/* Parses ARGV (after the command name) against OPTS; positional arguments
+ * are collected into *pos (pointers into argv). Flags may come in any order
+ * before "--"; "--name=value", "--name value", "-n value" and Go's single-dash
+ * "-name" forms are accepted, as runc's parser does. Returns -1 on an unknown
+ * flag (with *err), 1 when --help was given. */
+int cli_parse (int argc, char **argv, const cli_opt *opts, bool stop_at_first_positional,
+               char ***pos, int *npos, kr_error **err);
+void cli_usage (const char *cmd, const char *args, const char *summary, const cli_opt *opts);
+
+/* Logging, as runc does it: errors to stderr as one line, and to --log in
+ * logrus's text or JSON line format. */
+void cli_log_init (const cli_global *g);
+void cli_log (const char *level, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+/* Reports *err (prefixed with nothing: its message carries its context) and
+ * returns the exit status 1. */
+int cli_fail (kr_error *err);
+int cli_fail_msg (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+
+/* Exactly N positional arguments, else an error naming the command. */
+int cli_want_args (const char *cmd, int npos, int min, int max);
+
+typedef int (*cli_command_fn) (cli_global *g, int argc, char **argv);
+
+int cmd_create (cli_global *g, int argc, char **argv);
+int cmd_start (cli_global *g, int argc, char **argv);
+int cmd_run (cli_global *g, int argc, char **argv);
+int cmd_state (cli_global *g, int argc, char **argv);
+int cmd_kill (cli_global *g, int argc, char **argv);
+int cmd_delete (cli_global *g, int argc, char **argv);
+int cmd_list (cli_global *g, int argc, char **argv);
+int cmd_spec (cli_global *g, int argc, char **argv);
+int cmd_features (cli_global *g, int argc, char **argv);
+
+/* Shared by create and run. */
+typedef struct cli_create_flags
+{
+  const char *bundle;
+  const char *pid_file;
+  const char *console_socket;
+  const char *preserve_fds;
+  bool no_pivot;
+  bool no_new_keyring;
+} cli_create_flags;
+
+/* Connects to a console socket path: a SOCK_CLOEXEC fd, or -1 with *err. */
+int cli_connect_console (const char *path, kr_error **err);
+
+#endif

@@ -1,0 +1,34 @@
+#define _GNU_SOURCE
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int
+cli_connect_console (const char *path, kr_error **err)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd;
+
+  if (strlen (path) >= sizeof addr.sun_path)
+    {
+      kr_error_set (err, ENAMETOOLONG, "--console-socket %s", path);
+      return -1;
+    }
+  strcpy (addr.sun_path, path);
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      kr_error_set (err, errno, "--console-socket: socket");
+      return -1;
+    }
+  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
+    {
+      kr_error_set (err, errno, "--console-socket: connect %s", path);
+      close (fd);
+      return -1;
+    }
+  return fd;
+}

@@ -1,0 +1,127 @@
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#include "cli.h"
+#include "util.h"
+
+static int log_fd = -1;
+static bool log_json;
+static bool log_debug;
+
+void
+cli_log_init (const cli_global *g)
+{
+  log_json = g->log_format && strcmp (g->log_format, "json") == 0;
+  log_debug = g->debug;
+  if (g->log_path && *g->log_path)
+    log_fd = open (g->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+}
+
+static void
+now (char *buf, size_t n)
+{
+  struct timespec ts;
+  struct tm tm;
+  char base[40];
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf (buf, n, "%s.%09ldZ", base, ts.tv_nsec);
+}
+
+/* logrus's JSON formatter: keys level, msg, time, one object a line. */
+static void
+write_json (int fd, const char *level, const char *msg, const char *time)
+{
+  yajl_gen g = yajl_gen_alloc (NULL);
+  const unsigned char *buf;
+  size_t len;
+
+  if (g == NULL)
+    return;
+  yajl_gen_map_open (g);
+  yajl_gen_string (g, (const unsigned char *) "level", 5);
+  yajl_gen_string (g, (const unsigned char *) level, strlen (level));
+  yajl_gen_string (g, (const unsigned char *) "msg", 3);
+  yajl_gen_string (g, (const unsigned char *) msg, strlen (msg));
+  yajl_gen_string (g, (const unsigned char *) "time", 4);
+  yajl_gen_string (g, (const unsigned char *) time, strlen (time));
+  yajl_gen_map_close (g);
+  if (yajl_gen_get_buf (g, &buf, &len) == yajl_gen_status_ok)
+    dprintf (fd, "%.*s\n", (int) len, buf);
+  yajl_gen_free (g);
+}
+
+static void
+write_text (int fd, const char *level, const char *msg, const char *time)
+{
+  dprintf (fd, "time=\"%s\" level=%s msg=\"", time, level);
+  for (const char *p = msg; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        dprintf (fd, "\\%c", *p);
+      else if (*p == '\n')
+        dprintf (fd, "\\n");
+      else
+        dprintf (fd, "%c", *p);
+    }
+  dprintf (fd, "\"\n");
+}
+
+static void
+vlog (const char *level, const char *fmt, va_list ap)
+{
+  _cleanup_free_ char *msg = NULL;
+  char time[64];
+
+  if (log_fd < 0 || (strcmp (level, "debug") == 0 && !log_debug))
+    return;
+  if (vasprintf (&msg, fmt, ap) < 0)
+    return;
+  now (time, sizeof time);
+  if (log_json)
+    write_json (log_fd, level, msg, time);
+  else
+    write_text (log_fd, level, msg, time);
+}
+
+void
+cli_log (const char *level, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  vlog (level, fmt, ap);
+  va_end (ap);
+}
+
+int
+cli_fail_msg (const char *fmt, ...)
+{
+  va_list ap;
+  _cleanup_free_ char *msg = NULL;
+
+  va_start (ap, fmt);
+  if (vasprintf (&msg, fmt, ap) < 0)
+    msg = NULL;
+  va_end (ap);
+  if (msg == NULL)
+    return 1;
+  cli_log ("error", "%s", msg);
+  fprintf (stderr, "%s\n", msg);
+  return 1;
+}
+
+int
+cli_fail (kr_error *err)
+{
+  int r = cli_fail_msg ("%s", err && err->msg ? err->msg : "unknown error");
+  kr_error_free (&err);
+  return r;
+}

@@ -1,0 +1,130 @@
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_opt *
+find_long (const cli_opt *opts, const char *name, size_t len)
+{
+  for (const cli_opt *o = opts; o && o->name; o++)
+    if (strlen (o->name) == len && strncmp (o->name, name, len) == 0)
+      return o;
+  return NULL;
+}
+
+static const cli_opt *
+find_short (const cli_opt *opts, char c)
+{
+  for (const cli_opt *o = opts; o && o->name; o++)
+    if (o->short_name == c)
+      return o;
+  return NULL;
+}
+
+int
+cli_parse (int argc, char **argv, const cli_opt *opts, bool stop_at_first_positional,
+           char ***pos, int *npos, kr_error **err)
+{
+  char **out = calloc ((size_t) argc + 1, sizeof *out);
+  int n = 0;
+  bool only_pos = false;
+
+  if (out == NULL)
+    return kr_error_set (err, ENOMEM, "parse flags");
+  for (int i = 0; i < argc; i++)
+    {
+      char *a = argv[i];
+      const cli_opt *o = NULL;
+      const char *name, *eq;
+      size_t len;
+
+      if (only_pos || a[0] != '-' || a[1] == '\0')
+        {
+          out[n++] = a;
+          if (stop_at_first_positional)
+            only_pos = true;
+          continue;
+        }
+      if (strcmp (a, "--") == 0)
+        {
+          only_pos = true;
+          continue;
+        }
+      name = a + (a[1] == '-' ? 2 : 1);
+      eq = strchr (name, '=');
+      len = eq ? (size_t) (eq - name) : strlen (name);
+      if (strncmp (name, "help", len) == 0 && len == 4)
+        {
+          free (out);
+          return 1;
+        }
+      if (a[1] != '-' && len == 1)
+        {
+          if (name[0] == 'h')
+            {
+              free (out);
+              return 1;
+            }
+          o = find_short (opts, name[0]);
+        }
+      if (o == NULL)
+        o = find_long (opts, name, len);
+      if (o == NULL)
+        {
+          free (out);
+          return kr_error_set (err, 0, "flag provided but not defined: -%.*s", (int) len, name);
+        }
+      if (o->flag)
+        {
+          /* Go's parser takes --flag=true|false for booleans. */
+          *o->flag = eq == NULL || strcmp (eq + 1, "true") == 0 || strcmp (eq + 1, "1") == 0;
+          continue;
+        }
+      if (eq)
+        *o->value = eq + 1;
+      else if (i + 1 < argc)
+        *o->value = argv[++i];
+      else
+        {
+          free (out);
+          return kr_error_set (err, 0, "flag needs an argument: -%s", o->name);
+        }
+    }
+  *pos = out;
+  *npos = n;
+  return 0;
+}
+
+void
+cli_usage (const char *cmd, const char *args, const char *summary, const cli_opt *opts)
+{
+  printf ("Usage: krill %s [command options] %s\n\n%s\n", cmd, args, summary);
+  if (opts && opts->name)
+    printf ("\nOptions:\n");
+  for (const cli_opt *o = opts; o && o->name; o++)
+    {
+      char left[64];
+      if (o->short_name)
+        snprintf (left, sizeof left, "--%s, -%c%s", o->name, o->short_name, o->value ? " value" : "");
+      else
+        snprintf (left, sizeof left, "--%s%s", o->name, o->value ? " value" : "");
+      printf ("   %-28s %s\n", left, o->help);
+    }
+  printf ("   %-28s %s\n", "--help, -h", "show help");
+}
+
+int
+cli_want_args (const char *cmd, int npos, int min, int max)
+{
+  if (npos >= min && npos <= max)
+    return 0;
+  if (min == max)
+    cli_fail_msg ("\"%s\" requires exactly %d argument(s)", cmd, min);
+  else if (npos < min)
+    cli_fail_msg ("\"%s\" requires a minimum of %d argument(s)", cmd, min);
+  else
+    cli_fail_msg ("\"%s\" requires a maximum of %d argument(s)", cmd, max);
+  return -1;
+}

@@ -1,0 +1,138 @@
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "container.h"
+#include "sync.h"
+#include "terminal.h"
+#include "util.h"
+
+/* Foreground run with a terminal and no --console-socket: krill takes the
+ * master itself over a socketpair and copies it to its own stdio. */
+static int
+own_console (int sv[2], kr_error **err)
+{
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    return kr_error_set (err, errno, "socketpair");
+  return 0;
+}
+
+int
+cmd_run (cli_global *g, int argc, char **argv)
+{
+  cli_create_flags f = { .bundle = "." };
+  bool detach = false, keep = false;
+  const cli_opt opts[] = {
+    { "bundle", 'b', &f.bundle, NULL, "path to the root of the bundle directory" },
+    { "console-socket", 0, &f.console_socket, NULL, "path to an AF_UNIX socket which will receive the pty master" },
+    { "detach", 'd', NULL, &detach, "detach from the container's process" },
+    { "keep", 0, NULL, &keep, "do not delete the container after it exits" },
+    { "pid-file", 0, &f.pid_file, NULL, "specify the file to write the process id to" },
+    { "no-pivot", 0, NULL, &f.no_pivot, "do not use pivot root to jail process inside rootfs" },
+    { "no-new-keyring", 0, NULL, &f.no_new_keyring, "do not create a new session keyring for the container" },
+    { "preserve-fds", 0, &f.preserve_fds, NULL, "pass N additional file descriptors to the container" },
+    { NULL, 0, NULL, NULL, NULL },
+  };
+  _cleanup_free_ char **pos = NULL;
+  kr_error *err = NULL;
+  kr_create_opts o = { .root = g->root, .console_fd = -1 };
+  kr_created c;
+  int sv[2] = { -1, -1 };
+  _cleanup_close_ int master = -1;
+  struct termios saved;
+  bool raw = false;
+  sigset_t all, old;
+  int npos, r, status = 0;
+
+  r = cli_parse (argc, argv, opts, false, &pos, &npos, &err);
+  if (r == 1)
+    {
+      cli_usage ("run", "<container-id>", "Create and start a container; wait for it unless --detach.", opts);
+      return 0;
+    }
+  if (r < 0)
+    return cli_fail (err);
+  if (cli_want_args ("run", npos, 1, 1) < 0)
+    return 1;
+  o.id = pos[0];
+  o.bundle = f.bundle;
+  o.pid_file = f.pid_file;
+  o.no_pivot = f.no_pivot;
+  o.no_new_keyring = f.no_new_keyring;
+  if (f.preserve_fds)
+    {
+      char *end;
+      long n = strtol (f.preserve_fds, &end, 10);
+      if (*end || n < 0 || n > 65536)
+        return cli_fail_msg ("--preserve-fds: invalid value \"%s\"", f.preserve_fds);
+      o.preserve_fds = (int) n;
+    }
+  if (f.console_socket)
+    {
+      o.console_fd = cli_connect_console (f.console_socket, &err);
+      if (o.console_fd < 0)
+        return cli_fail (err);
+    }
+  else if (!detach)
+    {
+      if (own_console (sv, &err) < 0)
+        return cli_fail (err);
+      o.console_fd = sv[1];
+    }
+  /* Signals that arrive from here on are for the container: queued, then
+   * forwarded by kr_container_wait. */
+  sigfillset (&all);
+  if (!detach)
+    sigprocmask (SIG_BLOCK, &all, &old);
+
+  r = kr_container_create (&o, &c, &err);
+  if (o.console_fd >= 0)
+    close (o.console_fd);
+  if (r < 0)
+    {
+      kr_closep (&sv[0]);
+      return cli_fail (err);
+    }
+  if (sv[0] >= 0 && c.terminal)
+    {
+      if (kr_recv_fd (sv[0], &master, &err) < 0)
+        goto fail;
+      if (isatty (STDIN_FILENO))
+        {
+          kr_terminal_copy_size (STDIN_FILENO, master);
+          raw = kr_terminal_raw (STDIN_FILENO, &saved, NULL) == 0;
+        }
+    }
+  kr_closep (&sv[0]);
+  if (kr_container_start (g->root, o.id, &err) < 0)
+    goto fail;
+  if (detach)
+    {
+      close (c.pidfd);
+      return 0;
+    }
+  if (kr_container_wait (&c, master, &status, &err) < 0)
+    goto fail;
+  if (raw)
+    tcsetattr (STDIN_FILENO, TCSANOW, &saved);
+  close (c.pidfd);
+  if (!keep && kr_container_delete (g->root, o.id, true, &err) < 0)
+    cli_fail (err);
+  return status;
+
+fail:
+  if (raw)
+    tcsetattr (STDIN_FILENO, TCSANOW, &saved);
+  cli_fail (err);
+  err = NULL;
+  kr_container_delete (g->root, o.id, true, &err);
+  kr_error_free (&err);
+  if (c.pidfd >= 0)
+    close (c.pidfd);
+  return 1;
+}

@@ -1,0 +1,308 @@
+/* `create`, the parent's side: check everything that can be checked without
+ * side effects, claim the state dir, make the cgroup, clone3 init into its
+ * namespaces, and return once init waits for `start`. On any failure what was
+ * made is unmade, in reverse order. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cgroup/cgroup.h"
+#include "container.h"
+#include "id.h"
+#include "init.h"
+#include "namespaces.h"
+#include "procfs.h"
+#include "state.h"
+#include "sync.h"
+#include "util.h"
+#include "validate.h"
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+static void
+oci_config_freep (oci_config **c)
+{
+  oci_config_free (*c);
+}
+
+static int
+load_config (const char *bundle, oci_config **out, kr_error **err)
+{
+  _cleanup_free_ char *path = NULL;
+  char *msg = NULL;
+
+  if (asprintf (&path, "%s/config.json", bundle) < 0)
+    return kr_error_set (err, ENOMEM, "config.json");
+  if (access (path, F_OK) < 0)
+    return kr_error_set (err, errno, "open %s", path);
+  *out = oci_config_parse_file (path, &msg);
+  if (*out == NULL)
+    {
+      kr_error_take (err, 0, msg);
+      return kr_error_prefix (err, "config.json");
+    }
+  return 0;
+}
+
+static int
+resolve_rootfs (const char *bundle, const oci_root *root, char **out, kr_error **err)
+{
+  _cleanup_free_ char *joined = NULL;
+  char real[PATH_MAX];
+  struct stat st;
+
+  if (root->path[0] == '/')
+    joined = strdup (root->path);
+  else if (asprintf (&joined, "%s/%s", bundle, root->path) < 0)
+    joined = NULL;
+  if (joined == NULL)
+    return kr_error_set (err, ENOMEM, "root.path");
+  if (realpath (joined, real) == NULL)
+    return kr_error_set (err, errno, "root.path: rootfs \"%s\"", joined);
+  if (stat (real, &st) < 0 || !S_ISDIR (st.st_mode))
+    return kr_error_set (err, ENOTDIR, "root.path: rootfs \"%s\"", real);
+  *out = strdup (real);
+  return *out ? 0 : kr_error_set (err, ENOMEM, "root.path");
+}
+
+static pid_t
+clone_init (unsigned long flags, int cgroup_fd, int *pidfd)
+{
+  struct clone_args args;
+
+  memset (&args, 0, sizeof args);
+  args.flags = flags | CLONE_PIDFD;
+  args.pidfd = (uint64_t) (uintptr_t) pidfd;
+  args.exit_signal = SIGCHLD;
+  if (cgroup_fd >= 0)
+    {
+      args.flags |= CLONE_INTO_CGROUP;
+      args.cgroup = (uint64_t) cgroup_fd;
+    }
+  return (pid_t) syscall (SYS_clone3, &args, sizeof args);
+}
+
+static int
+write_pid_file (const char *path, pid_t pid, kr_error **err)
+{
+  _cleanup_free_ char *tmp = NULL;
+  _cleanup_close_ int fd = -1;
+  char buf[32];
+  int len = snprintf (buf, sizeof buf, "%d", (int) pid);
+
+  /* The caller (containerd's shim, conmon) reads it as soon as create
+   * returns: it must never see a partial file. */
+  if (asprintf (&tmp, "%s.krill-tmp", path) < 0)
+    return kr_error_set (err, ENOMEM, "pid file");
+  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return kr_error_set (err, errno, "open pid file %s", tmp);
+  if (write (fd, buf, (size_t) len) != len)
+    {
+      unlink (tmp);
+      return kr_error_set (err, errno, "write pid file %s", tmp);
+    }
+  if (rename (tmp, path) < 0)
+    {
+      unlink (tmp);
+      return kr_error_set (err, errno, "rename pid file %s", path);
+    }
+  return 0;
+}
+
+static kr_state *
+make_state (const kr_create_opts *o, const oci_config *cfg, const char *bundle,
+            const char *rootfs, pid_t pid, const kr_cgroup *cg)
+{
+  kr_state *st = calloc (1, sizeof *st);
+
+  if (st == NULL)
+    return NULL;
+  st->id = strdup (o->id);
+  st->oci_version = strdup (cfg->oci_version);
+  st->pid = pid;
+  st->bundle = strdup (bundle);
+  st->rootfs = strdup (rootfs);
+  st->created = kr_now_rfc3339 ();
+  st->owner = strdup ("");
+  st->cgroup_path = cg ? strdup (kr_cgroup_path (cg)) : NULL;
+  if (cfg->annotations_len)
+    {
+      st->annotations = calloc (cfg->annotations_len, sizeof (oci_kv));
+      for (size_t i = 0; st->annotations && i < cfg->annotations_len; i++)
+        {
+          st->annotations[i].key = strdup (cfg->annotations[i].key);
+          st->annotations[i].value = strdup (cfg->annotations[i].value);
+          st->annotations_len++;
+        }
+    }
+  return st;
+}
+
+/* Everything create holds while it works; released in one place. */
+struct create_run
+{
+  int rootfd, dirfd, fifo_fd, proc_fd, sync[2], pidfd;
+  pid_t pid;
+  bool claimed;
+  kr_cgroup *cg;
+  kr_namespaces ns;
+};
+
+static void
+create_release (struct create_run *r, const char *id, bool failed)
+{
+  if (failed && r->pidfd >= 0)
+    {
+      syscall (SYS_pidfd_send_signal, r->pidfd, SIGKILL, NULL, 0);
+      waitpid (r->pid, NULL, 0);
+    }
+  if (failed && r->cg)
+    kr_cgroup_destroy (r->cg, NULL);
+  if (r->cg)
+    kr_cgroup_free (r->cg);
+  if (failed && r->claimed)
+    kr_state_remove (r->rootfd, id, NULL);
+  kr_namespaces_close (&r->ns);
+  kr_closep (&r->sync[0]);
+  kr_closep (&r->sync[1]);
+  kr_closep (&r->fifo_fd);
+  kr_closep (&r->proc_fd);
+  kr_closep (&r->dirfd);
+  kr_closep (&r->rootfd);
+  if (failed)
+    kr_closep (&r->pidfd);
+}
+
+static int
+create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr_error **err)
+{
+  __attribute__ ((cleanup (oci_config_freep))) oci_config *cfg = NULL;
+  _cleanup_free_ char *rootfs = NULL;
+  _cleanup_state_ kr_state *st = NULL;
+  char bundle[PATH_MAX];
+  kr_init_ctx ctx;
+  kr_caps caps;
+
+  /* 1. Everything that needs no side effect. */
+  if (kr_id_validate (o->id, err) < 0)
+    return -1;
+  if (realpath (o->bundle ? o->bundle : ".", bundle) == NULL)
+    return kr_error_set (err, errno, "bundle \"%s\"", o->bundle ? o->bundle : ".");
+  if (load_config (bundle, &cfg, err) < 0 || kr_validate_config (cfg, err) < 0
+      || kr_validate_supported (cfg, err) < 0)
+    return -1;
+  if (kr_caps_parse (cfg->process->capabilities, &caps, err) < 0)
+    return -1;
+  if (cfg->process->terminal && o->console_fd < 0)
+    return kr_error_set (err, 0, "process.terminal is true: --console-socket is required");
+  if (resolve_rootfs (bundle, cfg->root, &rootfs, err) < 0)
+    return -1;
+
+  /* 2. The state dir: from here on, failures undo. */
+  if (kr_state_root_open (o->root, &r->rootfd, err) < 0)
+    return -1;
+  if (kr_state_claim (r->rootfd, o->id, &r->dirfd, err) < 0)
+    return -1;
+  r->claimed = true;
+  if (mkfifoat (r->dirfd, KR_EXEC_FIFO, 0600) < 0)
+    return kr_error_set (err, errno, "mkfifo exec.fifo");
+  r->fifo_fd = openat (r->dirfd, KR_EXEC_FIFO, O_PATH | O_CLOEXEC);
+  if (r->fifo_fd < 0)
+    return kr_error_set (err, errno, "open exec.fifo");
+  if (kr_procfs_open (&r->proc_fd, err) < 0)
+    return -1;
+  if (kr_namespaces_prepare (cfg->linux, &r->ns, err) < 0)
+    return -1;
+
+  /* 3. The cgroup, before init exists, so init never runs outside it. */
+  if (kr_cgroup_create (cfg->linux->cgroups_path, o->id, &r->cg, err) < 0
+      || kr_cgroup_apply_devices (r->cg, cfg->linux, err) < 0
+      || kr_cgroup_save (r->cg, r->dirfd, KR_CGROUP_FILE, err) < 0)
+    return -1;
+
+  /* 4. Init. */
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sync) < 0)
+    return kr_error_set (err, errno, "socketpair");
+  if (kr_namespaces_join_pid (&r->ns, err) < 0)
+    return -1;
+  memset (&ctx, 0, sizeof ctx);
+  ctx.cfg = cfg;
+  ctx.id = o->id;
+  ctx.rootfs = rootfs;
+  ctx.ns = &r->ns;
+  ctx.caps = caps;
+  ctx.sync_fd = r->sync[1];
+  ctx.fifo_fd = r->fifo_fd;
+  ctx.proc_fd = r->proc_fd;
+  ctx.console_fd = cfg->process->terminal ? o->console_fd : -1;
+  ctx.parent_only_fds[0] = r->sync[0];
+  ctx.parent_only_fds[1] = r->dirfd; /* holds the state lock */
+  ctx.parent_only_fds[2] = r->rootfd;
+  ctx.parent_only_fds[3] = -1;
+  ctx.no_pivot = o->no_pivot;
+  ctx.no_new_keyring = o->no_new_keyring;
+  ctx.preserve_fds = o->preserve_fds;
+
+  r->pid = clone_init (r->ns.clone_flags, kr_cgroup_v2_fd (r->cg), &r->pidfd);
+  if (r->pid < 0)
+    return kr_error_set (err, errno, "clone3");
+  if (r->pid == 0)
+    {
+      kr_init_run (&ctx);
+      _exit(127); /* child: init failed and told the parent */
+    }
+  kr_closep (&r->sync[1]);
+
+  /* 5. Place init, let it go, wait until it waits for `start`. */
+  if (kr_cgroup_attach (r->cg, r->pid, err) < 0)
+    return -1;
+  if (kr_sync_send (r->sync[0], KR_SYNC_GO, err) < 0)
+    return -1;
+  if (kr_sync_wait (r->sync[0], KR_SYNC_READY, err) < 0)
+    return -1;
+
+  /* 6. Record it. */
+  st = make_state (o, cfg, bundle, rootfs, r->pid, r->cg);
+  if (st == NULL || st->id == NULL || st->created == NULL)
+    return kr_error_set (err, ENOMEM, "state");
+  if (kr_proc_stat (r->pid, &st->start_time, NULL) < 0)
+    return kr_error_set (err, 0, "container init exited before it was ready");
+  if (kr_state_write (r->dirfd, st, err) < 0)
+    return -1;
+  if (o->pid_file && write_pid_file (o->pid_file, r->pid, err) < 0)
+    return -1;
+  out->pid = r->pid;
+  out->pidfd = r->pidfd;
+  out->terminal = cfg->process->terminal;
+  return 0;
+}
+
+int
+kr_container_create (const kr_create_opts *o, kr_created *out, kr_error **err)
+{
+  struct create_run r = { .rootfd = -1, .dirfd = -1, .fifo_fd = -1, .proc_fd = -1,
+                          .sync = { -1, -1 }, .pidfd = -1 };
+  int ret;
+
+  for (size_t i = 0; i < ARRAY_SIZE (r.ns.join); i++)
+    r.ns.join[i].fd = -1;
+  memset (out, 0, sizeof *out);
+  out->pidfd = -1;
+  ret = create_steps (o, &r, out, err);
+  create_release (&r, o->id, ret < 0);
+  return ret;
+}

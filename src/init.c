@@ -1,0 +1,185 @@
+/* The container's init, in the clone3 child. Order matters and follows
+ * runc: wait for the parent (cgroups joined), cgroup namespace, joined
+ * namespaces, hostname, rootfs and pivot, terminal, oom score, keyring,
+ * rlimits, umask, cwd, capabilities around the uid switch, no_new_privs,
+ * close every fd, tell the parent we are ready, wait for `start`, exec. */
+#define _GNU_SOURCE
+#include "init.h"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "process.h"
+#include "procfs.h"
+#include "rootfs.h"
+#include "sync.h"
+#include "terminal.h"
+#include "util.h"
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+static int
+set_names (const oci_config *cfg, kr_error **err)
+{
+  if (cfg->hostname && *cfg->hostname
+      && sethostname (cfg->hostname, strlen (cfg->hostname)) < 0)
+    return kr_error_set (err, errno, "hostname: sethostname \"%s\"", cfg->hostname);
+  if (cfg->domainname && *cfg->domainname
+      && setdomainname (cfg->domainname, strlen (cfg->domainname)) < 0)
+    return kr_error_set (err, errno, "domainname: setdomainname \"%s\"", cfg->domainname);
+  return 0;
+}
+
+static int
+join_keyring (const char *id, bool skip, kr_error **err)
+{
+  if (skip)
+    return 0;
+  /* A session keyring of its own, so the container cannot read the host's
+   * keys; kernels or seccomp profiles without keyctl are fine, as in runc. */
+  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, id) < 0 && errno != ENOSYS
+      && errno != EPERM && errno != EACCES)
+    return kr_error_set (err, errno, "join session keyring");
+  return 0;
+}
+
+static int
+set_oom_score_adj (const kr_init_ctx *c, kr_error **err)
+{
+  char buf[16];
+
+  if (!c->cfg->process->has_oom_score_adj)
+    return 0;
+  snprintf (buf, sizeof buf, "%d", c->cfg->process->oom_score_adj);
+  if (kr_procfs_write_self (c->proc_fd, "oom_score_adj", buf, err) < 0)
+    return kr_error_prefix (err, "process.oomScoreAdj");
+  return 0;
+}
+
+/* Nothing of krill's may cross execve: mark every fd above the preserved
+ * ones close-on-exec (our own are already). */
+static int
+seal_fds (int preserve, kr_error **err)
+{
+  unsigned int first = 3 + (unsigned int) (preserve > 0 ? preserve : 0);
+
+  if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return kr_error_set (err, errno, "close_range");
+  for (unsigned int fd = 3; fd < first; fd++)
+    {
+      int fl = fcntl ((int) fd, F_GETFD);
+      if (fl >= 0 && fcntl ((int) fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+        return kr_error_set (err, errno, "preserve fd %u", fd);
+    }
+  return 0;
+}
+
+static void
+reset_signals (void)
+{
+  sigset_t all;
+
+  for (int s = 1; s < NSIG; s++)
+    if (s != SIGKILL && s != SIGSTOP)
+      signal (s, SIG_DFL);
+  sigemptyset (&all);
+  sigprocmask (SIG_SETMASK, &all, NULL);
+}
+
+/* Blocks until `start` opens the fifo for reading. */
+static int
+wait_for_start (const kr_init_ctx *c, kr_error **err)
+{
+  char path[64];
+  _cleanup_close_ int fd = -1;
+
+  snprintf (path, sizeof path, "self/fd/%d", c->fifo_fd);
+  do
+    fd = openat (c->proc_fd, path, O_WRONLY | O_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0)
+    return kr_error_set (err, errno, "open exec fifo");
+  if (write (fd, "0", 1) != 1)
+    return kr_error_set (err, errno, "write exec fifo");
+  return 0;
+}
+
+static int
+init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
+{
+  const oci_process *p = c->cfg->process;
+
+  if (kr_sync_wait (c->sync_fd, KR_SYNC_GO, err) < 0)
+    return -1;
+  if (c->ns->new_cgroup && unshare (CLONE_NEWCGROUP) < 0)
+    return kr_error_set (err, errno, "unshare cgroup namespace");
+  if (kr_namespaces_join_rest (c->ns, err) < 0)
+    return -1;
+  if (setsid () < 0)
+    return kr_error_set (err, errno, "setsid");
+  if (set_names (c->cfg, err) < 0)
+    return -1;
+  if (kr_rootfs_setup (c->cfg, c->rootfs, c->no_pivot, err) < 0)
+    return -1;
+  if (c->console_fd >= 0 && kr_terminal_setup (c->console_fd, p->console_size, err) < 0)
+    return kr_error_prefix (err, "terminal");
+  if (set_oom_score_adj (c, err) < 0 || join_keyring (c->id, c->no_new_keyring, err) < 0)
+    return -1;
+  if (kr_process_find_exec (p, exec_path, err) < 0)
+    return -1;
+  *envp = kr_process_env (p);
+  if (*envp == NULL)
+    return kr_error_set (err, ENOMEM, "process.env");
+  if (kr_process_set_rlimits (p, err) < 0)
+    return kr_error_prefix (err, "process.rlimits");
+  umask (p->user && p->user->has_umask ? (mode_t) p->user->umask : 0022);
+  if (chdir (p->cwd) < 0)
+    return kr_error_set (err, errno, "process.cwd: chdir \"%s\"", p->cwd);
+  if (kr_caps_before_user (&c->caps, err) < 0 || kr_process_set_user (p, err) < 0
+      || kr_caps_after_user (&c->caps, err) < 0)
+    return kr_error_prefix (err, "process.user");
+  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return kr_error_set (err, errno, "process.noNewPrivileges");
+  if (seal_fds (c->preserve_fds, err) < 0)
+    return -1;
+  return 0;
+}
+
+void
+kr_init_run (kr_init_ctx *c)
+{
+  _cleanup_error_ kr_error *err = NULL;
+  char *exec_path = NULL;
+  char **envp = NULL;
+
+  for (size_t i = 0; i < ARRAY_SIZE (c->parent_only_fds); i++)
+    if (c->parent_only_fds[i] >= 0)
+      close (c->parent_only_fds[i]);
+  if (init_steps (c, &exec_path, &envp, &err) < 0)
+    {
+      kr_sync_send_error (c->sync_fd, err);
+      return;
+    }
+  if (kr_sync_send (c->sync_fd, KR_SYNC_READY, &err) < 0)
+    return;
+  close (c->sync_fd);
+  if (wait_for_start (c, &err) < 0)
+    {
+      fprintf (stderr, "krill init: %s\n", err->msg);
+      return;
+    }
+  reset_signals ();
+  execve (exec_path, c->cfg->process->args, envp);
+  fprintf (stderr, "krill init: exec \"%s\": %s\n", exec_path, strerror (errno));
+}

@@ -1,0 +1,32 @@
+/* The container's init, from clone3 to execve: runs in the child, in its
+ * new namespaces. It returns only on failure, after telling the parent. */
+#ifndef KRILL_INIT_H
+#define KRILL_INIT_H
+
+#include <stdbool.h>
+
+#include "caps.h"
+#include "namespaces.h"
+#include "ocispec.h"
+
+typedef struct kr_init_ctx
+{
+  const oci_config *cfg;
+  const char *id;
+  const char *rootfs;          /* absolute host path */
+  const kr_namespaces *ns;
+  kr_caps caps;
+  int sync_fd;                 /* child end of the socketpair */
+  int fifo_fd;                 /* O_PATH of <state>/exec.fifo */
+  int proc_fd;                 /* the trusted procfs handle */
+  int console_fd;              /* -1 without a terminal */
+  int parent_only_fds[4];      /* fds of the parent's that init must drop at once */
+  bool no_pivot;
+  bool no_new_keyring;
+  int preserve_fds;
+} kr_init_ctx;
+
+/* Never returns on success (the user's program replaces it). */
+void kr_init_run (kr_init_ctx *ctx);
+
+#endif

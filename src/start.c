@@ -1,0 +1,55 @@
+/* `start`: release init from the exec fifo. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "id.h"
+#include "pidfd.h"
+#include "util.h"
+
+int
+kr_container_start (const char *root, const char *id, kr_error **err)
+{
+  _cleanup_close_ int rootfd = -1, dirfd = -1, fifo = -1, pidfd = -1;
+  _cleanup_state_ kr_state *st = NULL;
+  kr_status status;
+  struct pollfd p[2];
+  char byte;
+
+  if (kr_id_validate (id, err) < 0 || kr_state_root_open (root, &rootfd, err) < 0
+      || kr_state_open (rootfd, id, true, &dirfd, err) < 0 || kr_state_read (dirfd, &st, err) < 0)
+    return -1;
+  status = kr_state_status (dirfd, st);
+  if (status != KR_STATUS_CREATED)
+    return kr_error_set (err, 0, "cannot start a container that has %s",
+                         status == KR_STATUS_STOPPED ? "stopped" : "already been started");
+  if (kr_pidfd_open_init (st, &pidfd, err) < 0)
+    return -1;
+  /* Non-blocking: opening succeeds at once and unblocks init's open for
+   * writing; init's death is seen on the pidfd instead of hanging here. */
+  fifo = openat (dirfd, KR_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0)
+    return kr_error_set (err, errno, "open exec fifo");
+  p[0] = (struct pollfd){ .fd = fifo, .events = POLLIN };
+  p[1] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+  for (;;)
+    {
+      int r = poll (p, 2, -1);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return kr_error_set (err, errno, "poll exec fifo");
+      if (p[0].revents & POLLIN)
+        break;
+      if (p[1].revents || (p[0].revents & (POLLHUP | POLLERR)))
+        return kr_error_set (err, 0, "container init exited before start");
+    }
+  if (read (fifo, &byte, 1) != 1)
+    return kr_error_set (err, errno, "read exec fifo");
+  /* Without the fifo the container counts as running. */
+  if (unlinkat (dirfd, KR_EXEC_FIFO, 0) < 0)
+    return kr_error_set (err, errno, "remove exec fifo");
+  return 0;
+}

@@ -1,0 +1,36 @@
+/* The parent/child protocol of create: typed messages over one
+ * SOCK_SEQPACKET socketpair. The child waits for GO (sent once its cgroups are
+ * joined; a user namespace's id maps would be written by the parent here,
+ * before GO), then answers READY when init waits for `start`, or ERROR. */
+#ifndef KRILL_SYNC_H
+#define KRILL_SYNC_H
+
+#include <stdint.h>
+
+#include "error.h"
+
+enum kr_sync_type
+{
+  KR_SYNC_GO = 1,
+  KR_SYNC_READY,
+  KR_SYNC_ERROR,
+};
+
+typedef struct kr_sync_msg
+{
+  uint32_t type;
+  int32_t errnum;
+  char text[4000];
+} kr_sync_msg;
+
+int kr_sync_send (int fd, enum kr_sync_type type, kr_error **err);
+int kr_sync_send_error (int fd, const kr_error *e);
+/* Waits for WANT; an ERROR from the peer becomes *err; EOF means the peer
+ * died ("init exited before it was ready"). */
+int kr_sync_wait (int fd, enum kr_sync_type want, kr_error **err);
+
+/* SCM_RIGHTS: send one fd, receive one fd. */
+int kr_send_fd (int sock, int fd, kr_error **err);
+int kr_recv_fd (int sock, int *fd, kr_error **err);
+
+#endif

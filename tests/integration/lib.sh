@@ -1,0 +1,99 @@
+# Shared by the integration tests: each test file sources this, defines
+# functions named test_*, and calls run_tests. Every test gets its own --root,
+# container ids and an absolute cgroup path, and cleans up even when it fails.
+set -u
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+KRILL=${KRILL:-$TOP/krill}
+FILE_TAG=$(basename "$0" .sh)
+TMP_BASE=${KRILL_TEST_TMP:-/tmp}
+ROOTFS_CACHE=$TMP_BASE/krill-test-rootfs-$(id -u)
+
+# One rootfs for all tests (read-only configs never write to it).
+ensure_rootfs() {
+  local lock=$ROOTFS_CACHE.lock
+  exec 9>"$lock"
+  flock 9
+  if [ ! -x "$ROOTFS_CACHE/bin/busybox" ]; then
+    rm -rf "$ROOTFS_CACHE.tmp"
+    "$TOP/tests/mkrootfs.sh" "$ROOTFS_CACHE.tmp" >/dev/null
+    mv "$ROOTFS_CACHE.tmp" "$ROOTFS_CACHE"
+  fi
+  exec 9>&-
+}
+
+# new_bundle NAME [JQ-FILTER]: $T/NAME with config.json from `krill spec`,
+# terminal off, an absolute cgroup path of the test's own, and the filter.
+new_bundle() {
+  local name=$1 filter=${2:-.}
+  local b=$T/$name
+  mkdir -p "$b"
+  ln -s "$ROOTFS_CACHE" "$b/rootfs"
+  "$KRILL" spec --bundle "$b" || return 1
+  jq --arg cg "$CG_BASE/$name" \
+    '.process.terminal = false | .linux.cgroupsPath = $cg | '"$filter" \
+    "$b/config.json" >"$b/config.json.new" && mv "$b/config.json.new" "$b/config.json"
+  echo "$b"
+}
+
+k() { "$KRILL" --root "$T/state" "$@"; }
+
+# Fails the current test with a message.
+fail() { echo "    $*" >&2; return 1; }
+expect_eq() { [ "$1" == "$2" ] || fail "expected '$2', got '$1' ${3:-}"; }
+expect_contains() { [[ $1 == *"$2"* ]] || fail "expected to find '$2' in: $1"; }
+status_of() { k state "$1" 2>/dev/null | jq -r .status; }
+
+# What must be gone after a test: containers, cgroups, mounts, processes.
+cleanup_test() {
+  local id
+  if [ -d "$T/state" ]; then
+    for id in $(ls "$T/state" 2>/dev/null); do
+      k delete --force "$id" >/dev/null 2>&1 || true
+    done
+  fi
+  local d
+  for d in /sys/fs/cgroup/*/"${CG_BASE#/}" /sys/fs/cgroup/"${CG_BASE#/}"; do
+    [ -d "$d" ] || continue
+    find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+  done
+  rm -rf "$T"
+}
+
+# Leftovers a failed create must not leave: a state dir, a cgroup dir.
+assert_nothing_left() {
+  local id=$1 cgname=$2
+  [ ! -e "$T/state/$id" ] || fail "state dir of $id left behind"
+  local d
+  for d in /sys/fs/cgroup/*/"${CG_BASE#/}/$cgname" /sys/fs/cgroup/"${CG_BASE#/}/$cgname"; do
+    [ ! -d "$d" ] || fail "cgroup $d left behind"
+  done
+  if grep -q "$T" /proc/self/mountinfo; then fail "a mount under $T left behind"; fi
+}
+
+skip() { echo "SKIP: $*"; exit 77; }
+
+run_tests() {
+  local fn rc out
+  [ "$(id -u)" = 0 ] || { for fn in $(declare -F | awk '{print $3}' | grep '^test_'); do echo "skip $FILE_TAG/${fn#test_} # needs root"; done; return 0; }
+  command -v jq >/dev/null || { for fn in $(declare -F | awk '{print $3}' | grep '^test_'); do echo "skip $FILE_TAG/${fn#test_} # needs jq"; done; return 0; }
+  ensure_rootfs
+  for fn in $(declare -F | awk '{print $3}' | grep '^test_'); do
+    [ -z "${TEST_FILTER:-}" ] || [[ $fn == *$TEST_FILTER* ]] || continue
+    T=$(mktemp -d "$TMP_BASE/krill-it.XXXXXX")
+    CG_BASE=/krill-test-$$-${fn#test_}
+    ID=c$$-${fn#test_}
+    export T CG_BASE ID
+    out=$( ( set -e; "$fn" ) 2>&1 )
+    rc=$?
+    cleanup_test
+    if [ $rc = 0 ]; then
+      echo "ok $FILE_TAG/${fn#test_}"
+    elif [ $rc = 77 ]; then
+      echo "skip $FILE_TAG/${fn#test_} # ${out##*SKIP: }"
+    else
+      echo "not ok $FILE_TAG/${fn#test_}"
+      printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
+    fi
+  done
+}

@@ -1,0 +1,49 @@
+#!/bin/bash
+# Runs every test: the unit test programs, then the integration test files in
+# parallel. Each prints "ok NAME", "not ok NAME" or "skip NAME # reason"
+# lines; the last line here is "N passed, N failed, N skipped".
+# usage: tests/run.sh [BUILD_DIR]   (default: the source tree)
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-${BUILD_DIR:-$TOP}}
+export KRILL=${KRILL:-$BUILD/krill}
+export SPEC_DIR=${SPEC_DIR:-$TOP/../shared/oci-runtime-spec}
+JOBS=${JOBS:-$(nproc)}
+out=$(mktemp -d /tmp/krill-tests.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+
+[ -x "$KRILL" ] || { echo "krill binary not found at $KRILL (build first)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+
+unit_args() {
+  case "$1" in
+    test-ocispec) echo "$SPEC_DIR $TOP/tests/unit/fixtures" ;;
+    *) echo "" ;;
+  esac
+}
+
+i=0
+for t in "$BUILD"/tests/unit/test-*; do
+  [ -x "$t" ] && [ -f "$t" ] || continue
+  case "$t" in *.c|*.o) continue ;; esac
+  name=$(basename "$t")
+  # shellcheck disable=SC2046
+  "$t" $(unit_args "$name") >"$out/unit-$name.log" 2>&1
+  rc=$?
+  if ! grep -qE '^(ok|not ok|skip) ' "$out/unit-$name.log"; then
+    if [ $rc = 0 ]; then echo "ok unit/$name"; else echo "not ok unit/$name (exit $rc)"; fi >>"$out/unit-$name.log"
+  elif [ $rc != 0 ] && ! grep -q '^not ok ' "$out/unit-$name.log"; then
+    echo "not ok unit/$name (exit $rc)" >>"$out/unit-$name.log"
+  fi
+  i=$((i + 1))
+done
+
+ls "$TOP"/tests/integration/*.sh 2>/dev/null | grep -v '/lib.sh$' |
+  xargs -r -P "$JOBS" -I{} sh -c 'bash "{}" >"'"$out"'/it-$(basename {}).log" 2>&1'
+
+cat "$out"/*.log
+passed=$(cat "$out"/*.log | grep -c '^ok ')
+failed=$(cat "$out"/*.log | grep -c '^not ok ')
+skipped=$(cat "$out"/*.log | grep -c '^skip ')
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
