@@ -604,6 +604,7 @@ oci_json_parse_file (const oci_table *table, const char *path, char **errmsg)
   int fd;
   char *buf = NULL;
   size_t len = 0, cap = 0;
+  const char *op = "open";
   void *obj;
 
   *errmsg = NULL;
@@ -626,7 +627,10 @@ oci_json_parse_file (const oci_table *table, const char *path, char **errmsg)
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        goto fail_errno;
+        {
+          op = "read";
+          goto fail_errno;
+        }
       if (n == 0)
         break;
       len += n;
@@ -642,7 +646,7 @@ fail_errno:
     if (fd >= 0)
       close (fd);
     free (buf);
-    if (asprintf (errmsg, "open %s: %s", path, strerror (saved)) < 0)
+    if (asprintf (errmsg, "%s %s: %s", op, path, strerror (saved)) < 0)
       *errmsg = NULL;
     return NULL;
   }

@@ -21,11 +21,19 @@
  * against the C type; enum-like strings and the patterns of the schemas are
  * checked; fields the schemas mark required are errors when missing
  * ("process.user.uid: required"). A missing root or process is not an error
- * at parse time: the runtime checks what each operation needs.
+ * at parse time: the runtime checks what each operation needs. ociVersion
+ * must be SemVer no later than 1.3.x (1.0.0 ... 1.3.x, and the 0.y.z drafts
+ * the spec's own examples still carry). A repeated key: the last one wins.
+ *
+ * Generation writes what is present by the same rules (non-NULL pointers,
+ * has_x set), so a struct built by hand must set has_x for its integers.
  *
  * Parse functions return NULL and set *errmsg (malloc'd) to a message that
  * names the JSON path, what was expected and what was found:
- *   "linux.resources.memory.limit: expected integer, got string \"1g\"".
+ *   "linux.resources.memory.limit: expected integer, got string \"1g\"",
+ *   "mounts[2].destination: expected string, got number 5",
+ *   "linux.netDevices.eth0.name: expected string, got number 23" (map keys
+ *   are path components).
  * Malformed JSON gives "invalid JSON: " and yajl's message. *errmsg is NULL
  * only when even the message could not be allocated.
  * Unknown properties are ignored, as the spec requires. */
@@ -515,9 +523,10 @@ void oci_config_free (oci_config *cfg);
 bool oci_config_equal (const oci_config *a, const oci_config *b);
 
 /* True when the document set the value at PATH: dotted JSON names, "[]"
- * meaning "any element" ("linux.seccomp", "mounts[].uidMappings",
- * "process.capabilities"). An empty array or object counts as set. Used to
- * refuse fields this build does not implement yet. */
+ * meaning "any element" of an array or map ("linux.seccomp",
+ * "mounts[].uidMappings", "process.capabilities", "linux.netDevices[].name").
+ * An empty array or object counts as set; an unknown name is not set. Used
+ * to refuse fields this build does not implement yet. */
 bool oci_config_is_set (const oci_config *cfg, const char *path);
 
 /* state.json as `state` prints it (state-schema.json). */
