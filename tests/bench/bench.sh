@@ -49,6 +49,9 @@
 #    `create` leaves orphaned (crun reports an unreaped zombie as running);
 #    whatever is left when it exits is killed by the kernel.
 #
+# Calls have no time limit (a `timeout` around each would be measured too):
+# a runtime that hangs holds the bench up; Ctrl-C still cleans up.
+#
 # ociVersion: crun 1.8.1 rejects "1.3.0" ("unknown version specified"), so
 # the bench config says "1.0.2" for every runtime, to keep the configs equal.
 
@@ -169,6 +172,7 @@ MEASURED=()
 NOT_MEASURED=()
 CGMODE=
 SPEC_TOOL=
+LOAD_BEFORE=
 T=0
 
 inner_cleanup ()
@@ -468,6 +472,7 @@ report ()
   echo "### krill bench, $(date -u '+%Y-%m-%d %H:%M UTC'), N=$N"
   echo
   echo "- host: $(uname -sr), $(nproc) CPUs; $CGMODE"
+  echo "- load average before the run: $LOAD_BEFORE; the run took ${SECONDS} s"
   for r in "${MEASURED[@]}"; do
     echo "- $r: \`${BIN[$r]}\`: ${VERSION[$r]:-version unknown}"
   done
@@ -531,6 +536,8 @@ inner ()
   done
   [ "${#MEASURED[@]}" -gt 0 ] || say "bench.sh: no runtime to measure; the floor only"
 
+  LOAD_BEFORE=$(cut -d ' ' -f 1-3 /proc/loadavg)
+  SECONDS=0
   [ "$EXEC" = 1 ] && exec_setup
   local cases=(case_run case_lifecycle case_rss)
   [ "$LIMITS" = 1 ] && cases+=(case_limits)
