@@ -403,7 +403,8 @@ smoke ()
   fi
   ROOT[$r]=$BENCH_DIR/root-$r
   mkdir -p "${ROOT[$r]}"
-  VERSION[$r]=$("${BIN[$r]}" --version 2> /dev/null | head -n 1)
+  # with --root: crun --version alone makes /run/crun on the host
+  VERSION[$r]=$("${BIN[$r]}" --root "${ROOT[$r]}" --version 2> /dev/null | head -n 1)
   new_container "$r" "$TPL_TRUE"
   timeout 30 "${BIN[$r]}" --root "${ROOT[$r]}" run --bundle "$BUNDLE" "$ID" \
     < /dev/null > /dev/null 2> "$ERRF"
