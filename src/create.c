@@ -243,6 +243,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   ctx.cfg = cfg;
   ctx.id = o->id;
   ctx.rootfs = rootfs;
+  ctx.bundle = bundle;
   ctx.ns = &r->ns;
   ctx.caps = caps;
   ctx.sync_fd = r->sync[1];

@@ -5,7 +5,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "caps.h"
-#include "mounts.h"
+#include "mountopts.h"
 #include "util.h"
 
 #define S(g, s) yajl_gen_string ((g), (const unsigned char *) (s), strlen (s))

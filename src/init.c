@@ -128,12 +128,19 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
     return -1;
   if (setsid () < 0)
     return kr_error_set (err, errno, "setsid");
-  if (set_names (c->cfg, err) < 0)
+  /* Relative bind sources are relative to the bundle, as in runc. */
+  if (chdir (c->bundle) < 0)
+    return kr_error_set (err, errno, "chdir to bundle %s", c->bundle);
+  if (kr_rootfs_mount (c->cfg, c->rootfs, err) < 0
+      || kr_rootfs_pivot (c->cfg, c->rootfs, c->no_pivot, err) < 0)
     return -1;
-  if (kr_rootfs_setup (c->cfg, c->rootfs, c->no_pivot, err) < 0)
+  /* While /dev and /proc/sys are still writable. */
+  if (set_names (c->cfg, err) < 0)
     return -1;
   if (c->console_fd >= 0 && kr_terminal_setup (c->console_fd, p->console_size, err) < 0)
     return kr_error_prefix (err, "terminal");
+  if (kr_rootfs_finalize (c->cfg, err) < 0)
+    return -1;
   if (set_oom_score_adj (c, err) < 0 || join_keyring (c->id, c->no_new_keyring, err) < 0)
     return -1;
   if (kr_process_find_exec (p, exec_path, err) < 0)

@@ -14,6 +14,7 @@ typedef struct kr_init_ctx
   const oci_config *cfg;
   const char *id;
   const char *rootfs;          /* absolute host path */
+  const char *bundle;          /* absolute host path */
   const kr_namespaces *ns;
   kr_caps caps;
   int sync_fd;                 /* child end of the socketpair */
