@@ -53,7 +53,8 @@ struct kr_cgroup
   size_t n;
 };
 
-/* --- cgroup.c: layout, paths, files */
+/* --- layout.c: where the cgroup goes */
+int kr_cg_detect_mode (kr_cg_mode *mode, kr_error **err);
 int kr_cg_parse_mountinfo (const char *text, kr_cg_mount **out, size_t *n, kr_error **err);
 int kr_cg_parse_proc_cgroup (const char *text, kr_cg_own **out, size_t *n, kr_error **err);
 void kr_cg_mounts_free (kr_cg_mount *m, size_t n);
@@ -67,11 +68,15 @@ int kr_cg_resolve (kr_cg_mode mode, const char *cgroups_path, const char *id,
                    const kr_cg_own *own, size_t n_own,
                    kr_cgroup **out, kr_error **err);
 bool kr_cg_has_controller (const char *list, const char *name);
+
+/* --- cgroup.c: the hierarchies of one cgroup, files */
 kr_cg_hier *kr_cg_find (kr_cgroup *cg, const char *controller);
 /* Opens h->fd if needed; ENOENT is reported as an error too. */
 int kr_cg_open_leaf (kr_cg_hier *h, kr_error **err);
 /* "/sys/fs/cgroup/cpu/krill/c1" into BUF (for messages). */
 const char *kr_cg_hier_dir (const kr_cg_hier *h, char *buf, size_t size);
+/* PATH relative to the mount point: "krill/c1", or "." for the root. */
+const char *kr_cg_rel (const char *path);
 int kr_cg_read_at (int dirfd, const char *name, char **out, kr_error **err);
 int kr_cg_write_at (int dirfd, const char *name, const char *data, kr_error **err);
 

@@ -12,7 +12,19 @@
  * lexically (a relative path can never climb above its base); absolute means
  * relative to each hierarchy's root, relative means relative to krill's own
  * cgroup in that hierarchy (/proc/self/cgroup), NULL or "" means the
- * container id, relative. */
+ * container id, relative.
+ *
+ * In `create`, before any namespace is made:
+ *   kr_cgroup_create (cfg->linux->cgroups_path, id, &cg, &err);
+ *   kr_cgroup_apply_devices (cg, cfg->linux, &err);    (and, later, resources)
+ *   fd = kr_cgroup_v2_fd (cg);
+ *   clone3 (... | (fd >= 0 ? CLONE_INTO_CGROUP : 0), .cgroup = fd);
+ *   if (fd < 0) kr_cgroup_attach (cg, child, &err);   while the child waits
+ *   the child unshares CLONE_NEWCGROUP only after it is in the cgroup, so
+ *   its cgroup namespace is rooted at the container's cgroup;
+ *   kr_cgroup_save (cg, state_dirfd, "cgroup", &err);
+ * On any failure after kr_cgroup_create: kr_cgroup_destroy, kr_cgroup_free.
+ * In `delete`: kr_cgroup_load, kr_cgroup_destroy, kr_cgroup_free. */
 #ifndef KRILL_CGROUP_H
 #define KRILL_CGROUP_H
 

@@ -349,6 +349,7 @@ out:
 int
 main (void)
 {
+  setvbuf (stdout, NULL, _IOLBF, 0);
   test_devices ();
   test_clean ();
   test_resolve ();

@@ -1,0 +1,394 @@
+/* Where the container's cgroup goes: the host's layout (unified, hybrid,
+ * legacy), the hierarchies in /proc/self/mountinfo, krill's own cgroups in
+ * /proc/self/cgroup, and linux.cgroupsPath resolved against them the way
+ * runc's cgroupfs driver does.  Everything but kr_cg_detect_mode works on
+ * text, for the unit tests. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup-internal.h"
+#include "util.h"
+
+/* The v1 controllers runc's cgroupfs driver uses, plus its named hierarchy. */
+static const char *const v1_controllers[] = {
+  "cpuset", "cpu", "cpuacct", "memory", "devices", "freezer", "net_cls",
+  "net_prio", "blkio", "perf_event", "hugetlb", "pids", "rdma", "misc",
+  "name=systemd",
+};
+
+/* ------------------------------------------------------------------ paths */
+
+char *
+kr_cg_clean_path (const char *path)
+{
+  bool abs = path[0] == '/';
+  size_t len = strlen (path);
+  _cleanup_free_ char *copy = strdup (path);
+  char *out, *save = NULL, *tok;
+  size_t *stack, depth = 0, o = 0;
+
+  if (copy == NULL)
+    return NULL;
+  if (len == 0)
+    return strdup ("");
+  out = malloc (len + 2);
+  stack = malloc ((len / 2 + 2) * sizeof *stack);
+  if (out == NULL || stack == NULL)
+    {
+      free (out);
+      free (stack);
+      return NULL;
+    }
+  /* OUT is built as "/a/b"; STACK holds where each component starts, so
+   * ".." pops one, and can never pop above the start: "/.." is "/", and a
+   * relative "../a" is "a", as runc's CleanPath makes it. */
+  for (tok = strtok_r (copy, "/", &save); tok; tok = strtok_r (NULL, "/", &save))
+    {
+      if (strcmp (tok, ".") == 0)
+        continue;
+      if (strcmp (tok, "..") == 0)
+        {
+          if (depth > 0)
+            o = stack[--depth];
+          continue;
+        }
+      stack[depth++] = o;
+      out[o++] = '/';
+      memcpy (out + o, tok, strlen (tok));
+      o += strlen (tok);
+    }
+  out[o] = '\0';
+  free (stack);
+  if (abs && o == 0)
+    strcpy (out, "/");
+  else if (!abs && o == 0)
+    strcpy (out, ".");
+  else if (!abs)
+    memmove (out, out + 1, o);
+  return out;
+}
+
+/* BASE (absolute) joined with REL (clean, relative or "."), cleaned. */
+static char *
+join_path (const char *base, const char *rel)
+{
+  _cleanup_free_ char *s = NULL;
+
+  if (asprintf (&s, "%s/%s", base, rel) < 0)
+    return NULL;
+  return kr_cg_clean_path (s);
+}
+
+bool
+kr_cg_has_controller (const char *list, const char *name)
+{
+  size_t n = strlen (name);
+  const char *p = list;
+
+  while (p && *p)
+    {
+      const char *end = strchrnul (p, ',');
+      if ((size_t) (end - p) == n && strncmp (p, name, n) == 0)
+        return true;
+      p = *end ? end + 1 : end;
+    }
+  return false;
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void
+unescape (char *s)
+{
+  char *w = s;
+  for (; *s; s++)
+    {
+      if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7'
+          && s[3] >= '0' && s[3] <= '7')
+        {
+          *w++ = (char) (((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0'));
+          s += 3;
+        }
+      else
+        *w++ = *s;
+    }
+  *w = '\0';
+}
+
+void
+kr_cg_mounts_free (kr_cg_mount *m, size_t n)
+{
+  for (size_t i = 0; m && i < n; i++)
+    {
+      free (m[i].controllers);
+      free (m[i].mountpoint);
+      free (m[i].root);
+    }
+  free (m);
+}
+
+void
+kr_cg_owns_free (kr_cg_own *o, size_t n)
+{
+  for (size_t i = 0; o && i < n; i++)
+    {
+      free (o[i].controllers);
+      free (o[i].path);
+    }
+  free (o);
+}
+
+/* The known controllers among a v1 mount's super options, "a,b". */
+static char *
+v1_controllers_of (const char *superopts)
+{
+  char *out = calloc (1, strlen (superopts) + 1);
+
+  if (out == NULL)
+    return NULL;
+  for (size_t i = 0; i < ARRAY_SIZE (v1_controllers); i++)
+    if (kr_cg_has_controller (superopts, v1_controllers[i]))
+      {
+        if (*out)
+          strcat (out, ",");
+        strcat (out, v1_controllers[i]);
+      }
+  return out;
+}
+
+int
+kr_cg_parse_mountinfo (const char *text, kr_cg_mount **out, size_t *n, kr_error **err)
+{
+  _cleanup_free_ char *copy = strdup (text);
+  kr_cg_mount *m = NULL;
+  size_t count = 0;
+  char *line, *save = NULL;
+
+  if (copy == NULL)
+    return kr_error_set (err, errno, "parse mountinfo");
+  for (line = strtok_r (copy, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      char *f[6] = { 0 }, *fstype, *superopts, *dash, *s2 = NULL;
+      _cleanup_free_ char *controllers = NULL;
+      int version, nf = 0;
+      bool dup = false;
+      kr_cg_mount *grown;
+
+      /* "36 31 0:33 / /sys/fs/cgroup/devices rw,relatime - cgroup cgroup rw,devices" */
+      dash = strstr (line, " - ");
+      if (dash == NULL)
+        continue;
+      *dash = '\0';
+      for (char *t = strtok_r (line, " ", &s2); t && nf < 6; t = strtok_r (NULL, " ", &s2))
+        f[nf++] = t;
+      fstype = strtok_r (dash + 3, " ", &s2);
+      (void) strtok_r (NULL, " ", &s2);   /* source */
+      superopts = strtok_r (NULL, " ", &s2);
+      if (nf < 5 || fstype == NULL)
+        continue;
+      if (strcmp (fstype, "cgroup2") == 0)
+        version = 2;
+      else if (strcmp (fstype, "cgroup") == 0)
+        version = 1;
+      else
+        continue;
+      unescape (f[3]);
+      unescape (f[4]);
+      if (strcmp (f[4], KR_CG_ROOT) != 0 && strncmp (f[4], KR_CG_ROOT "/", strlen (KR_CG_ROOT) + 1) != 0)
+        continue;
+      controllers = version == 2 ? strdup ("") : v1_controllers_of (superopts ? superopts : "");
+      if (controllers == NULL)
+        goto nomem;
+      if (version == 1 && *controllers == '\0')
+        continue;   /* a named hierarchy nobody asked for */
+      /* The same hierarchy mounted twice: the first mount wins. */
+      for (size_t i = 0; i < count; i++)
+        if (m[i].version == version && strcmp (m[i].controllers, controllers) == 0)
+          dup = true;
+      if (dup)
+        continue;
+      grown = realloc (m, (count + 1) * sizeof *m);
+      if (grown == NULL)
+        goto nomem;
+      m = grown;
+      m[count] = (kr_cg_mount) { version, TAKE_PTR (controllers), strdup (f[4]), strdup (f[3]) };
+      count++;
+      if (m[count - 1].mountpoint == NULL || m[count - 1].root == NULL)
+        goto nomem;
+    }
+  *out = m;
+  *n = count;
+  return 0;
+
+nomem:
+  kr_cg_mounts_free (m, count);
+  return kr_error_set (err, ENOMEM, "parse mountinfo");
+}
+
+int
+kr_cg_parse_proc_cgroup (const char *text, kr_cg_own **out, size_t *n, kr_error **err)
+{
+  _cleanup_free_ char *copy = strdup (text);
+  kr_cg_own *o = NULL;
+  size_t count = 0;
+  char *line, *save = NULL;
+
+  if (copy == NULL)
+    return kr_error_set (err, errno, "parse /proc/self/cgroup");
+  for (line = strtok_r (copy, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      /* "4:memory:/user.slice", "1:name=systemd:/", "0::/" */
+      char *c1 = strchr (line, ':'), *c2;
+      kr_cg_own *grown;
+
+      if (c1 == NULL || (c2 = strchr (c1 + 1, ':')) == NULL)
+        {
+          kr_cg_owns_free (o, count);
+          return kr_error_set (err, 0, "parse /proc/self/cgroup: invalid line \"%s\"", line);
+        }
+      *c2 = '\0';
+      grown = realloc (o, (count + 1) * sizeof *o);
+      if (grown == NULL)
+        goto nomem;
+      o = grown;
+      o[count].controllers = strdup (c1 + 1);
+      o[count].path = strdup (c2 + 1);
+      count++;
+      if (o[count - 1].controllers == NULL || o[count - 1].path == NULL)
+        goto nomem;
+    }
+  *out = o;
+  *n = count;
+  return 0;
+
+nomem:
+  kr_cg_owns_free (o, count);
+  return kr_error_set (err, ENOMEM, "parse /proc/self/cgroup");
+}
+
+/* krill's own cgroup in hierarchy M, relative to the mount's root. */
+static const char *
+own_base (const kr_cg_mount *m, const kr_cg_own *own, size_t n_own, kr_error **err)
+{
+  _cleanup_free_ char *first = strndup (m->controllers, strcspn (m->controllers, ","));
+
+  if (first == NULL)
+    return kr_error_set (err, ENOMEM, "resolve cgroup"), NULL;
+  for (size_t i = 0; i < n_own; i++)
+    {
+      bool match = m->version == 2 ? own[i].controllers[0] == '\0'
+                                   : kr_cg_has_controller (own[i].controllers, first);
+      if (!match)
+        continue;
+      /* A mount of a subtree (containers often get one) shows own paths from
+       * the hierarchy's root: take the mount's root off. */
+      size_t rl = strlen (m->root);
+      if (strcmp (m->root, "/") != 0 && strncmp (own[i].path, m->root, rl) == 0
+          && (own[i].path[rl] == '/' || own[i].path[rl] == '\0'))
+        return own[i].path[rl] ? own[i].path + rl : "/";
+      return own[i].path;
+    }
+  kr_error_set (err, ENOENT, "no line for %s in /proc/self/cgroup",
+                m->version == 2 ? "cgroup2" : m->controllers);
+  return NULL;
+}
+
+static int
+add_hier (kr_cgroup *cg, const kr_cg_mount *m, const char *path, kr_error **err)
+{
+  kr_cg_hier *grown = realloc (cg->h, (cg->n + 1) * sizeof *cg->h);
+
+  if (grown == NULL)
+    return kr_error_set (err, errno, "resolve cgroup");
+  cg->h = grown;
+  cg->h[cg->n] = (kr_cg_hier) { m->version, strdup (m->controllers), strdup (m->mountpoint),
+                                strdup (path), 0, -1 };
+  cg->n++;
+  if (!cg->h[cg->n - 1].controllers || !cg->h[cg->n - 1].mountpoint || !cg->h[cg->n - 1].path)
+    return kr_error_set (err, ENOMEM, "resolve cgroup");
+  return 0;
+}
+
+int
+kr_cg_resolve (kr_cg_mode mode, const char *cgroups_path, const char *id,
+               const kr_cg_mount *mounts, size_t n_mounts, const kr_cg_own *own, size_t n_own,
+               kr_cgroup **out, kr_error **err)
+{
+  _cleanup_cgroup_ kr_cgroup *cg = calloc (1, sizeof *cg);
+  _cleanup_free_ char *inner = NULL;
+  const char *src = cgroups_path && *cgroups_path ? cgroups_path : id;
+
+  if (cg == NULL)
+    return kr_error_set (err, errno, "resolve cgroup");
+  cg->mode = mode;
+  if (src == NULL || *src == '\0')
+    return kr_error_set (err, 0, "linux.cgroupsPath: empty, and no container id");
+  if (strpbrk (src, "\t\n") != NULL)
+    return kr_error_set (err, 0, "linux.cgroupsPath: control character in \"%s\"", src);
+  inner = kr_cg_clean_path (src);
+  if (inner == NULL)
+    return kr_error_set (err, ENOMEM, "resolve cgroup");
+
+  for (size_t i = 0; i < n_mounts; i++)
+    {
+      const kr_cg_mount *m = &mounts[i];
+      const char *base;
+      _cleanup_free_ char *path = NULL;
+
+      if (mode == KR_CG_UNIFIED ? m->version != 2 || strcmp (m->mountpoint, KR_CG_ROOT) != 0
+          : mode == KR_CG_HYBRID ? m->version == 2 && strcmp (m->mountpoint, KR_CG_HYBRID_ROOT) != 0
+                                 : m->version != 1)
+        continue;
+      if (inner[0] == '/')
+        base = "/";
+      else if (mode == KR_CG_HYBRID && m->version == 2)
+        base = "/";   /* runc: relative paths start at the hybrid root */
+      else if ((base = own_base (m, own, n_own, err)) == NULL)
+        return -1;
+      path = join_path (base, inner);
+      if (path == NULL)
+        return kr_error_set (err, ENOMEM, "resolve cgroup");
+      if (add_hier (cg, m, path, err) < 0)
+        return -1;
+    }
+  if (mode == KR_CG_UNIFIED && cg->n == 0)
+    return kr_error_set (err, ENOENT, "no cgroup2 mount at %s", KR_CG_ROOT);
+  /* Like runc: without the devices controller a v1 container would get
+   * every device of the host. */
+  if (mode != KR_CG_UNIFIED && kr_cg_find (cg, "devices") == NULL)
+    return kr_error_set (err, ENOENT, "no devices cgroup mounted under %s", KR_CG_ROOT);
+  *out = TAKE_PTR (cg);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ layout */
+
+int
+kr_cg_detect_mode (kr_cg_mode *mode, kr_error **err)
+{
+  struct statfs st;
+
+  if (statfs (KR_CG_ROOT, &st) < 0)
+    return kr_error_set (err, errno, "statfs %s", KR_CG_ROOT);
+  if (st.f_type == CGROUP2_SUPER_MAGIC)
+    {
+      *mode = KR_CG_UNIFIED;
+      return 0;
+    }
+  if (st.f_type != TMPFS_MAGIC)
+    return kr_error_set (err, 0, "%s is neither cgroup2 nor a tmpfs of v1 hierarchies", KR_CG_ROOT);
+  if (statfs (KR_CG_HYBRID_ROOT, &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC)
+    *mode = KR_CG_HYBRID;
+  else
+    *mode = KR_CG_LEGACY;
+  return 0;
+}

@@ -1,0 +1,271 @@
+/* The processes in a cgroup: listing them (kill --all), killing them and
+ * taking the directories down once they are gone (delete, failed create). */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup-internal.h"
+#include "util.h"
+
+/* How long destroy waits for killed processes to leave a cgroup. */
+#define KR_CG_DRAIN_MS 10000
+/* ------------------------------------------------------------------ pids, kill */
+
+typedef struct pidvec
+{
+  pid_t *v;
+  size_t n, cap;
+} pidvec;
+
+/* Appends the pids of DIRFD's cgroup.procs and of every cgroup below. */
+static int
+collect (int dirfd, pidvec *out, kr_error **err)
+{
+  _cleanup_free_ char *procs = NULL;
+  _cleanup_closedir_ DIR *d = NULL;
+  struct dirent *de;
+  int dfd;
+
+  if (kr_cg_read_at (dirfd, "cgroup.procs", &procs, err) < 0)
+    return -1;
+  for (char *p = procs, *end; *p; p = end)
+    {
+      long v = strtol (p, &end, 10);
+      if (end == p)
+        break;
+      if (out->n == out->cap)
+        {
+          size_t cap = out->cap ? out->cap * 2 : 32;
+          pid_t *g = realloc (out->v, cap * sizeof *g);
+          if (g == NULL)
+            return kr_error_set (err, errno, "read cgroup.procs");
+          out->v = g;
+          out->cap = cap;
+        }
+      out->v[out->n++] = (pid_t) v;
+    }
+  dfd = openat (dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0 || (d = fdopendir (dfd)) == NULL)
+    {
+      int e = errno;
+      if (dfd >= 0)
+        close (dfd);
+      return kr_error_set (err, e, "open cgroup directory");
+    }
+  while ((errno = 0, de = readdir (d)) != NULL)
+    {
+      _cleanup_close_ int sub = -1;
+      if (de->d_type != DT_DIR || strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      sub = openat (dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+      if (sub < 0 && errno == ENOENT)
+        continue;
+      if (sub < 0)
+        return kr_error_set (err, errno, "open %s", de->d_name);
+      if (collect (sub, out, err) < 0)
+        return kr_error_prefix (err, "%s", de->d_name);
+    }
+  if (errno != 0)
+    return kr_error_set (err, errno, "read cgroup directory");
+  return 0;
+}
+
+int
+kr_cgroup_pids (kr_cgroup *cg, pid_t **pids, size_t *n, kr_error **err)
+{
+  pidvec v = { 0 };
+  kr_cg_hier *h = cg->mode == KR_CG_UNIFIED ? (cg->n ? &cg->h[0] : NULL) : kr_cg_find (cg, "devices");
+  char dir[PATH_MAX];
+
+  if (h == NULL)
+    return kr_error_set (err, ENOENT, "no cgroup to list");
+  if (kr_cg_open_leaf (h, err) < 0 || collect (h->fd, &v, err) < 0)
+    {
+      free (v.v);
+      return kr_error_prefix (err, "list pids of %s", kr_cg_hier_dir (h, dir, sizeof dir));
+    }
+  *pids = v.v;
+  *n = v.n;
+  return 0;
+}
+
+/* SIGKILLs what is in DIRFD and below; *LEFT says whether there was any. */
+static int
+kill_tree (int dirfd, bool *left, kr_error **err)
+{
+  pidvec v = { 0 };
+
+  if (collect (dirfd, &v, err) < 0)
+    {
+      free (v.v);
+      return -1;
+    }
+  for (size_t i = 0; i < v.n; i++)
+    if (kill (v.v[i], SIGKILL) < 0 && errno != ESRCH)
+      {
+        int e = errno;
+        free (v.v);
+        return kr_error_set (err, e, "kill %d", (int) v.v[i]);
+      }
+  *left = v.n > 0;
+  free (v.v);
+  return 0;
+}
+
+/* Removes the cgroups below DIRFD (made by the container), deepest first. */
+static int
+remove_children (int dirfd, kr_error **err)
+{
+  _cleanup_closedir_ DIR *d = NULL;
+  struct dirent *de;
+  int dfd = openat (dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (dfd < 0 || (d = fdopendir (dfd)) == NULL)
+    {
+      int e = errno;
+      if (dfd >= 0)
+        close (dfd);
+      return kr_error_set (err, e, "open cgroup directory");
+    }
+  while ((errno = 0, de = readdir (d)) != NULL)
+    {
+      _cleanup_close_ int sub = -1;
+      if (de->d_type != DT_DIR || strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      sub = openat (dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+      if (sub < 0 && errno == ENOENT)
+        continue;
+      if (sub < 0)
+        return kr_error_set (err, errno, "open %s", de->d_name);
+      if (remove_children (sub, err) < 0)
+        return kr_error_prefix (err, "%s", de->d_name);
+      if (unlinkat (dirfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+        return kr_error_set (err, errno, "rmdir %s", de->d_name);
+    }
+  if (errno != 0)
+    return kr_error_set (err, errno, "read cgroup directory");
+  return 0;
+}
+
+static long
+now_ms (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* First pass (KILL_ONLY): SIGKILL what is in H's leaf.  Second pass: wait
+ * until it is empty, remove it and the parents krill made. */
+static int
+destroy_hier (kr_cg_hier *h, bool kill_only, kr_error **err)
+{
+  _cleanup_close_ int mfd = -1;
+  _cleanup_free_ char *path = strdup (h->path);
+  char dir[PATH_MAX];
+  long deadline = now_ms () + KR_CG_DRAIN_MS;
+
+  if (path == NULL)
+    return kr_error_set (err, errno, "destroy cgroup");
+  kr_cg_hier_dir (h, dir, sizeof dir);
+  mfd = open (h->mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (mfd < 0)
+    return kr_error_set (err, errno, "open %s", h->mountpoint);
+  if (h->fd < 0)
+    {
+      h->fd = openat (mfd, kr_cg_rel (path), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+      if (h->fd < 0 && errno != ENOENT)
+        return kr_error_set (err, errno, "open %s", dir);
+    }
+
+  if (kill_only)
+    {
+      bool left;
+      int r = 0;
+      if (h->fd < 0)
+        return 0;
+      if (h->version == 2)
+        r = kr_cg_v2_kill (h->fd, err);
+      if (r < 0 || (r == 0 && kill_tree (h->fd, &left, err) < 0))
+        return kr_error_prefix (err, "kill processes of %s", dir);
+      return 0;
+    }
+
+  while (h->fd >= 0)
+    {
+      bool left;
+      if (kill_tree (h->fd, &left, err) < 0)
+        return kr_error_prefix (err, "kill processes of %s", dir);
+      if (!left)
+        {
+          if (remove_children (h->fd, err) < 0)
+            return kr_error_prefix (err, "remove %s", dir);
+          if (unlinkat (mfd, kr_cg_rel (path), AT_REMOVEDIR) == 0 || errno == ENOENT)
+            {
+              close (h->fd);
+              h->fd = -1;
+              break;
+            }
+          if (errno != EBUSY)
+            return kr_error_set (err, errno, "rmdir %s", dir);
+        }
+      if (now_ms () > deadline)
+        return kr_error_set (err, EBUSY, "rmdir %s: processes still there after %d ms", dir,
+                             KR_CG_DRAIN_MS);
+      nanosleep (&(struct timespec) { 0, 5 * 1000 * 1000 }, NULL);
+    }
+
+  /* The parents krill made: someone else may have put a cgroup in one
+   * since; then it, and what is above it, stays. */
+  for (unsigned k = 1; k < h->made; k++)
+    {
+      char *slash = strrchr (path, '/');
+      if (slash == NULL || slash == path)
+        break;
+      *slash = '\0';
+      if (unlinkat (mfd, kr_cg_rel (path), AT_REMOVEDIR) == 0 || errno == ENOENT)
+        continue;
+      if (errno == EBUSY || errno == ENOTEMPTY)
+        break;
+      return kr_error_set (err, errno, "rmdir %s%s", h->mountpoint, path);
+    }
+  h->made = 0;
+  return 0;
+}
+
+int
+kr_cgroup_destroy (kr_cgroup *cg, kr_error **err)
+{
+  int ret = 0;
+
+  if (cg == NULL)
+    return 0;
+  /* Kill everywhere first: on v1 a process sits in every hierarchy, and
+   * the first rmdir would otherwise wait for it alone.  A failure in one
+   * hierarchy does not stop the others; the first is reported. */
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < cg->n; i++)
+      {
+        _cleanup_error_ kr_error *e = NULL;
+        if (cg->h[i].made == 0 || destroy_hier (&cg->h[i], pass == 0, &e) == 0)
+          continue;
+        if (ret == 0 && err != NULL)
+          {
+            kr_error_free (err);
+            *err = TAKE_PTR (e);
+          }
+        ret = -1;
+      }
+  if (ret < 0)
+    kr_error_prefix (err, "destroy cgroup");
+  return ret;
+}
