@@ -370,6 +370,12 @@ test_full (void)
       OPTS ("bind") },
     { .destination = dest_escape, .type = "tmpfs", .source = "tmpfs",
       OPTS ("nodev", "size=1m") },
+    { .destination = "/ro-tmp", .type = "tmpfs", .source = "tmpfs",
+      OPTS ("ro", "noexec") },
+    { .destination = "/mnt/rec", .type = "bind", .source = data,
+      OPTS ("rbind", "rro", "rnosuid", "rnoatime") },
+    { .destination = "/mnt/plain", .type = "bind", .source = data,
+      OPTS ("ro") },
   };
   oci_config cfg = { .root = &root, .mounts = mounts,
                      .mounts_len = sizeof mounts / sizeof mounts[0],
@@ -410,6 +416,9 @@ test_full (void)
   check_mount (text, "/sys", "sysfs", "ro,nosuid,nodev,noexec", "mount_sysfs_ro");
   check_mount (text, "/mnt/data", NULL, "ro,nosuid,nodev", "bind_flags_applied");
   check_mount (text, "/etc/bound-file", NULL, "rw", "bind_file");
+  check_mount (text, "/ro-tmp", "tmpfs", "ro,noexec", "tmpfs_ro_after_setup");
+  check_mount (text, "/mnt/rec", NULL, "ro,nosuid,noatime", "recursive_attrs");
+  check_mount (text, "/mnt/plain", NULL, "ro", "type_bind_without_bind_option");
   check_mount (text, "/proc/sys", "proc", "ro", "readonly_path_proc_sys");
   check_mount (text, "/ro-dir", NULL, "ro", "readonly_path_dir");
   check_mount (text, "/sys/firmware", "tmpfs", "ro", "masked_dir_ro_tmpfs");
