@@ -124,6 +124,9 @@ build_rootfs (void)
   if (symlink ("/etc", p) < 0)
     return false;
   /* A symlink where a proc mount is asked for: must be refused. */
+  snprintf (p, sizeof p, "%s/dangling", rootfs);
+  if (symlink ("/nowhere/at/all", p) < 0)
+    return false;
   snprintf (p, sizeof p, "%s/badproc", rootfs);
   if (symlink ("/tmp", p) < 0)
     return false;
@@ -491,6 +494,8 @@ test_refusals (void)
                        .source = "tmpfs", OPTS ("tmpcopyup") };
   oci_mount missing = { .destination = "/mnt/x", .type = "bind",
                         .source = "/nonexistent/krill-src", OPTS ("bind") };
+  oci_mount dangling = { .destination = "/dangling/x", .type = "tmpfs",
+                         .source = "tmpfs" };
   oci_config cfg = { .mounts = inproc, .mounts_len = 2 };
   int status;
   char *text;
@@ -499,6 +504,7 @@ test_refusals (void)
   expect_refusal (&badproc, "ordinary directory", "refuse_proc_on_symlink");
   expect_refusal (&onproc, "only a procfs", "refuse_tmpfs_on_proc");
   expect_refusal (&copyup, "tmpcopyup", "refuse_tmpcopyup");
+  expect_refusal (&dangling, "dangling symlink", "refuse_dangling_symlink");
   expect_refusal (&missing, "krill-src", "refuse_missing_bind_source");
   text = run_container (&cfg, false, "echo reached", &status);
   check (text && contains (text, "inside /proc") && !contains (text, "reached"),
