@@ -45,6 +45,8 @@ kr_devices_needed (const oci_config *cfg)
 
       if (m->destination == NULL || !same_path (m->destination, "/dev"))
         continue;
+      if (m->type && strcmp (m->type, "bind") == 0)
+        return false;
       for (size_t j = 0; j < m->options_len; j++)
         if (strcmp (m->options[j], "bind") == 0
             || strcmp (m->options[j], "rbind") == 0)

@@ -99,9 +99,10 @@ create_component (int dirfd, const char *name, bool dir, int flags,
     }
   fd = openat2_retry (dirfd, name, flags | (dir ? O_DIRECTORY : 0), 0,
                       RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+  if (fd < 0 && errno == ELOOP)
+    return kr_error_set (err, ELOOP, "%s is a dangling symlink", shown);
   if (fd < 0)
-    return kr_error_set (err, errno == ELOOP ? ELOOP : errno,
-                         "open %s after creating it", shown);
+    return kr_error_set (err, errno, "open %s after creating it", shown);
   return fd;
 }
 

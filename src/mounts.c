@@ -329,7 +329,8 @@ kr_mount_needs_late_ro (const oci_mount *m)
   if (m->destination == NULL || parse_opts (m, &o, NULL) < 0)
     return false;
   dest = kr_fs_clean_path (m->destination);
-  late = dest != NULL && m->type != NULL && (o.flags & MS_RDONLY)
+  late = dest != NULL && m->type != NULL && strcmp (m->type, "bind") != 0
+         && (o.flags & MS_RDONLY)
          && !(o.flags & (MS_BIND | MS_REMOUNT))
          && (strcmp (m->type, "tmpfs") == 0 || strcmp (m->type, "cgroup") == 0
              || strcmp (dest, "/dev") == 0);
@@ -376,9 +377,15 @@ mount_entry (kr_mount_ctx *ctx, const oci_mount *m, kr_mount_opts *o,
   _cleanup_close_ int dst = -1;
   _cleanup_close_ int mnt = -1;
   _cleanup_free_ char *data = NULL;
-  bool is_bind = (o->flags & MS_BIND) != 0;
-  bool as_file = false, existed;
-  unsigned long flags = o->flags;
+  bool as_file = false, existed, is_bind;
+  unsigned long flags;
+
+  /* The spec wants "bind" or "rbind" in the options; a bare type "bind"
+   * means a plain bind too (crun's reading) rather than ENODEV. */
+  if (m->type && strcmp (m->type, "bind") == 0)
+    o->flags |= MS_BIND;
+  is_bind = (o->flags & MS_BIND) != 0;
+  flags = o->flags;
 
   if (m->uid_mappings_len || m->gid_mappings_len)
     return kr_error_set (err, EOPNOTSUPP, "idmapped mounts are not supported");

@@ -124,6 +124,9 @@ build_rootfs (void)
   if (symlink ("/etc", p) < 0)
     return false;
   /* A symlink where a proc mount is asked for: must be refused. */
+  snprintf (p, sizeof p, "%s/dangling", rootfs);
+  if (symlink ("/nowhere/at/all", p) < 0)
+    return false;
   snprintf (p, sizeof p, "%s/badproc", rootfs);
   if (symlink ("/tmp", p) < 0)
     return false;
@@ -370,6 +373,12 @@ test_full (void)
       OPTS ("bind") },
     { .destination = dest_escape, .type = "tmpfs", .source = "tmpfs",
       OPTS ("nodev", "size=1m") },
+    { .destination = "/ro-tmp", .type = "tmpfs", .source = "tmpfs",
+      OPTS ("ro", "noexec") },
+    { .destination = "/mnt/rec", .type = "bind", .source = data,
+      OPTS ("rbind", "rro", "rnosuid", "rnoatime") },
+    { .destination = "/mnt/plain", .type = "bind", .source = data,
+      OPTS ("ro") },
   };
   oci_config cfg = { .root = &root, .mounts = mounts,
                      .mounts_len = sizeof mounts / sizeof mounts[0],
@@ -410,6 +419,9 @@ test_full (void)
   check_mount (text, "/sys", "sysfs", "ro,nosuid,nodev,noexec", "mount_sysfs_ro");
   check_mount (text, "/mnt/data", NULL, "ro,nosuid,nodev", "bind_flags_applied");
   check_mount (text, "/etc/bound-file", NULL, "rw", "bind_file");
+  check_mount (text, "/ro-tmp", "tmpfs", "ro,noexec", "tmpfs_ro_after_setup");
+  check_mount (text, "/mnt/rec", NULL, "ro,nosuid,noatime", "recursive_attrs");
+  check_mount (text, "/mnt/plain", NULL, "ro", "type_bind_without_bind_option");
   check_mount (text, "/proc/sys", "proc", "ro", "readonly_path_proc_sys");
   check_mount (text, "/ro-dir", NULL, "ro", "readonly_path_dir");
   check_mount (text, "/sys/firmware", "tmpfs", "ro", "masked_dir_ro_tmpfs");
@@ -482,6 +494,8 @@ test_refusals (void)
                        .source = "tmpfs", OPTS ("tmpcopyup") };
   oci_mount missing = { .destination = "/mnt/x", .type = "bind",
                         .source = "/nonexistent/krill-src", OPTS ("bind") };
+  oci_mount dangling = { .destination = "/dangling/x", .type = "tmpfs",
+                         .source = "tmpfs" };
   oci_config cfg = { .mounts = inproc, .mounts_len = 2 };
   int status;
   char *text;
@@ -490,6 +504,7 @@ test_refusals (void)
   expect_refusal (&badproc, "ordinary directory", "refuse_proc_on_symlink");
   expect_refusal (&onproc, "only a procfs", "refuse_tmpfs_on_proc");
   expect_refusal (&copyup, "tmpcopyup", "refuse_tmpcopyup");
+  expect_refusal (&dangling, "dangling symlink", "refuse_dangling_symlink");
   expect_refusal (&missing, "krill-src", "refuse_missing_bind_source");
   text = run_container (&cfg, false, "echo reached", &status);
   check (text && contains (text, "inside /proc") && !contains (text, "reached"),
