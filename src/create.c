@@ -218,8 +218,12 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   if (kr_state_claim (r->rootfd, o->id, &r->dirfd, err) < 0)
     return -1;
   r->claimed = true;
-  if (mkfifoat (r->dirfd, KR_EXEC_FIFO, 0600) < 0)
+  /* 0622, as runc: init opens it for writing after it switched to the
+   * container's user; the state dir (0700) keeps everyone else out. */
+  if (mkfifoat (r->dirfd, KR_EXEC_FIFO, 0622) < 0)
     return kr_error_set (err, errno, "mkfifo exec.fifo");
+  if (fchmodat (r->dirfd, KR_EXEC_FIFO, 0622, 0) < 0)
+    return kr_error_set (err, errno, "chmod exec.fifo");
   r->fifo_fd = openat (r->dirfd, KR_EXEC_FIFO, O_PATH | O_CLOEXEC);
   if (r->fifo_fd < 0)
     return kr_error_set (err, errno, "open exec.fifo");

@@ -102,7 +102,7 @@ test_terminal_without_console_socket() {
 }
 
 test_unknown_namespace() {
-  refuse un '.linux.namespaces += [{"type": "bogus"}]' 'linux.namespaces[6].type'
+  refuse un '.linux.namespaces += [{"type": "bogus"}]' 'got string "bogus"'
 }
 
 test_bad_device_rule() {

@@ -19,21 +19,24 @@ kr-host"
 test_rootfs_and_default_mounts() {
   local mi
   mi=$(inside b '.process.args = ["cat", "/proc/self/mountinfo"]')
+  # mnt MOUNTPOINT: "OPTIONS TYPE" of the mount (the type follows the "-")
+  mnt() { awk -v m="$1" '$5 == m { for (i = 7; i <= NF; i++) if ($i == "-") { print $6, $(i + 1); exit } }' <<<"$mi"; }
   # root: the bundle's rootfs, read-only (root.readonly in the default spec)
-  awk '$5 == "/" { print $6 }' <<<"$mi" | grep -q '^ro' || fail "/ not ro: $mi"
-  awk '$5 == "/proc" && $9 == "proc"' <<<"$mi" | grep -q . || fail "no /proc"
-  awk '$5 == "/dev" && $9 == "tmpfs"' <<<"$mi" | grep -q nosuid || fail "/dev not a nosuid tmpfs"
-  awk '$5 == "/dev/pts" && $9 == "devpts"' <<<"$mi" | grep -q 'noexec' || fail "/dev/pts"
-  awk '$5 == "/dev/shm" && $9 == "tmpfs"' <<<"$mi" | grep -q 'nodev,noexec' || fail "/dev/shm flags"
-  awk '$5 == "/dev/mqueue" && $9 == "mqueue"' <<<"$mi" | grep -q . || fail "no /dev/mqueue"
-  awk '$5 == "/sys" && $9 == "sysfs" { print $6 }' <<<"$mi" | grep -q '^ro' || fail "/sys not ro"
+  [[ $(mnt /) == ro,* ]] || fail "/ not ro: $(mnt /)"
+  [[ $(mnt /proc) == *" proc" ]] || fail "/proc: $(mnt /proc)"
+  [[ $(mnt /dev) == *nosuid*" tmpfs" ]] || fail "/dev: $(mnt /dev)"
+  [[ $(mnt /dev/pts) == *nosuid,noexec*" devpts" ]] || fail "/dev/pts: $(mnt /dev/pts)"
+  [[ $(mnt /dev/shm) == *nosuid,nodev,noexec*" tmpfs" ]] || fail "/dev/shm: $(mnt /dev/shm)"
+  [[ $(mnt /dev/mqueue) == *nosuid,nodev,noexec*" mqueue" ]] || fail "/dev/mqueue: $(mnt /dev/mqueue)"
+  [[ $(mnt /sys) == ro,nosuid,nodev,noexec*" sysfs" ]] || fail "/sys: $(mnt /sys)"
+  [[ $(mnt /sys/fs/cgroup) == ro,* ]] || fail "/sys/fs/cgroup: $(mnt /sys/fs/cgroup)"
   # nothing of the host's mount table: no /work, no host /run
   if awk '{print $5}' <<<"$mi" | grep -qE '^/(work|var|run)'; then fail "host mounts visible: $mi"; fi
 }
 
 test_default_devices() {
   local out
-  out=$(inside b '.process.args = ["sh", "-c", "for d in null zero full random urandom tty; do stat -c \"%n %t:%T %F\" /dev/$d; done; readlink /dev/ptmx /dev/fd /dev/stdin; echo x >/dev/null && echo null-ok; head -c 4 /dev/zero | wc -c"]')
+  out=$(inside b '.process.args = ["sh", "-c", "for d in null zero full random urandom tty; do stat -c \"%n %t:%T %F\" /dev/$d; done; readlink /dev/ptmx; readlink /dev/fd; readlink /dev/stdin; echo x >/dev/null && echo null-ok; head -c 4 /dev/zero | wc -c"]')
   expect_contains "$out" "/dev/null 1:3 character special file"
   expect_contains "$out" "/dev/zero 1:5 character special file"
   expect_contains "$out" "/dev/urandom 1:9 character special file"
@@ -104,9 +107,11 @@ test_preserve_fds() {
 
 test_masked_and_readonly_paths() {
   local out
-  out=$(inside b '.process.args = ["sh", "-c", "wc -c </proc/kcore; ls /sys/firmware | wc -l; echo 1 >/proc/sys/kernel/domainname 2>/dev/null && echo writable || echo ro-ok"]')
+  [ -e /proc/keys ] || skip "needs /proc/keys on the host (CONFIG_KEYS)"
+  out=$(inside b '.process.args = ["sh", "-c", "wc -c </proc/keys; ls /sys/firmware | wc -l; echo 1 >/proc/sys/kernel/domainname 2>/dev/null && echo writable || echo ro-ok; echo 1 >/proc/sysrq-trigger 2>/dev/null && echo writable || echo ro-ok"]')
   expect_eq "$out" "0
 0
+ro-ok
 ro-ok"
 }
 

@@ -84,8 +84,12 @@ run_tests() {
     CG_BASE=/krill-test-$$-${fn#test_}
     ID=c$$-${fn#test_}
     export T CG_BASE ID
-    out=$( ( set -e; "$fn" ) 2>&1 )
+    # To a file, not a pipe: a container left in "created" holds the test's
+    # stdio open, and $(...) would wait for it.
+    ( set -e; "$fn" ) >"$T.log" 2>&1 </dev/null
     rc=$?
+    out=$(cat "$T.log")
+    rm -f "$T.log"
     cleanup_test
     if [ $rc = 0 ]; then
       echo "ok $FILE_TAG/${fn#test_}"

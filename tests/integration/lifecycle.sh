@@ -93,11 +93,14 @@ test_kill_signal_forms() {
   rm "$b/rootfs"; cp -a "$ROOTFS_CACHE" "$b/rootfs"
   k run -d --bundle "$b" "$ID"
   sleep 0.3
-  k kill "$ID" USR1
-  k kill "$ID" SIGUSR1
-  k kill "$ID" 10
-  for _ in $(seq 50); do [ "$(wc -l <"$b/rootfs/tmp/sig" 2>/dev/null)" = 3 ] && break; sleep 0.1; done
-  expect_eq "$(cat "$b/rootfs/tmp/sig" | tr '\n' ' ')" "usr1 usr1 usr1 "
+  # one at a time: a second USR1 sent before the first is handled merges with it
+  local n=0 form
+  for form in USR1 SIGUSR1 10 usr1; do
+    n=$((n + 1))
+    k kill "$ID" "$form"
+    for _ in $(seq 50); do [ "$(cat "$b/rootfs/tmp/sig" 2>/dev/null | wc -l)" = $n ] && break; sleep 0.1; done
+  done
+  expect_eq "$(cat "$b/rootfs/tmp/sig" | tr '\n' ' ')" "usr1 usr1 usr1 usr1 "
   if k kill "$ID" SIGNOPE 2>"$T/err"; then fail "unknown signal accepted"; fi
   expect_contains "$(cat "$T/err")" 'unknown signal "SIGNOPE"'
   k kill "$ID"

@@ -30,7 +30,7 @@ test_run_killed_by_signal() {
 test_run_forwards_sigterm() {
   local b pid rc=0
   b=$(new_bundle b '.process.args = ["sh", "-c", "trap \"echo got-term; exit 3\" TERM; echo ready; while :; do sleep 0.05; done"]')
-  k run --bundle "$b" "$ID" >"$T/out" 2>&1 &
+  "$KRILL" --root "$T/state" run --bundle "$b" "$ID" >"$T/out" 2>&1 &
   pid=$!
   for _ in $(seq 100); do grep -q ready "$T/out" 2>/dev/null && break; sleep 0.05; done
   kill -TERM "$pid"
