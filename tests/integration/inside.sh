@@ -16,6 +16,13 @@ test_pid1_and_hostname() {
 kr-host"
 }
 
+test_domainname_and_oom_score_adj() {
+  local out
+  out=$(inside b '.domainname = "kr.example" | .process.oomScoreAdj = 345 | .process.args = ["sh", "-c", "cat /proc/sys/kernel/domainname /proc/self/oom_score_adj"]')
+  expect_eq "$out" "kr.example
+345"
+}
+
 test_rootfs_and_default_mounts() {
   local mi
   mi=$(inside b '.process.args = ["cat", "/proc/self/mountinfo"]')
