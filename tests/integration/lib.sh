@@ -69,6 +69,8 @@ assert_nothing_left() {
     [ ! -d "$d" ] || fail "cgroup $d left behind"
   done
   if grep -q "$T" /proc/self/mountinfo; then fail "a mount under $T left behind"; fi
+  # init is a clone of `krill --root $T/state create`: same command line
+  if pgrep -f -- "--root $T/state" >/dev/null; then fail "a krill process was left: $(pgrep -af -- "--root $T/state")"; fi
 }
 
 skip() { echo "SKIP: $*"; exit 77; }
