@@ -71,9 +71,10 @@ int
 kr_caps_parse (const oci_capabilities *c, kr_caps *out, kr_error **err)
 {
   memset (out, 0, sizeof *out);
+  /* Like runc, no capabilities object means no capabilities at all. */
+  out->present = true;
   if (c == NULL)
     return 0;
-  out->present = true;
   if (parse_set ("bounding", c->bounding, c->bounding_len, &out->bounding, err) < 0
       || parse_set ("effective", c->effective, c->effective_len, &out->effective, err) < 0
       || parse_set ("inheritable", c->inheritable, c->inheritable_len, &out->inheritable, err)

@@ -11,7 +11,7 @@
 
 typedef struct kr_caps
 {
-  bool present; /* process.capabilities given: otherwise leave them alone */
+  bool present; /* false: leave the process's capabilities as they are */
   uint64_t bounding, effective, inheritable, permitted, ambient;
 } kr_caps;
 

@@ -71,6 +71,14 @@ test_capabilities_inheritable_and_ambient_when_asked() {
   expect_contains "$out" "CapAmb:	0000000000000020"
 }
 
+test_no_capabilities_object_means_none() {
+  local out
+  out=$(inside b 'del(.process.capabilities) | .process.args = ["grep", "^Cap", "/proc/self/status"]')
+  expect_contains "$out" "CapPrm:	0000000000000000"
+  expect_contains "$out" "CapEff:	0000000000000000"
+  expect_contains "$out" "CapBnd:	0000000000000000"
+}
+
 test_no_new_privs() {
   expect_contains "$(inside b '.process.args = ["grep", "NoNewPrivs", "/proc/self/status"]')" "NoNewPrivs:	1"
   expect_contains "$(inside c '.process.noNewPrivileges = false | .process.args = ["grep", "NoNewPrivs", "/proc/self/status"]')" "NoNewPrivs:	0"

@@ -122,7 +122,9 @@ test_caps_and_rlimits (void)
              && strcmp (err->msg, "process.capabilities.permitted: unknown capability \"CAP_NOPE\"") == 0,
          "caps-unknown-name", err ? err->msg : NULL);
   kr_error_free (&err);
-  check (kr_caps_parse (NULL, &caps, &err) == 0 && !caps.present, "caps-absent", NULL);
+  check (kr_caps_parse (NULL, &caps, &err) == 0 && caps.present && caps.bounding == 0
+             && caps.permitted == 0,
+         "caps-absent-means-none", NULL);
   check (kr_rlimit_from_name ("RLIMIT_NOFILE") == 7, "rlimit-nofile", NULL);
   check (kr_rlimit_from_name ("NOFILE") == -1, "rlimit-needs-prefix", NULL);
 }
