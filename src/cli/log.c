@@ -8,15 +8,23 @@
 #include <yajl/yajl_gen.h>
 
 #include "cli.h"
+#include "log.h"
 #include "util.h"
 
 static int log_fd = -1;
 static bool log_json;
 static bool log_debug;
 
+static void
+engine_log (const char *level, const char *msg)
+{
+  cli_log (level, "%s", msg);
+}
+
 void
 cli_log_init (const cli_global *g)
 {
+  kr_log_set_handler (engine_log);
   log_json = g->log_format && strcmp (g->log_format, "json") == 0;
   log_debug = g->debug;
   if (g->log_path && *g->log_path)
