@@ -1,18 +1,16 @@
 /* The container's init, in the clone3 child. Order matters and follows
  * runc: wait for the parent (cgroups joined), cgroup namespace, joined
  * namespaces, hostname, rootfs and pivot, terminal, oom score, keyring,
- * rlimits, umask, cwd, capabilities around the uid switch, no_new_privs,
- * close every fd, tell the parent we are ready, wait for `start`, exec. */
+ * then the process steps shared with `exec` (src/process.c), tell the
+ * parent we are ready, wait for `start`, exec. */
 #define _GNU_SOURCE
 #include "init.h"
 
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -54,48 +52,8 @@ join_keyring (const char *id, bool skip, kr_error **err)
   return 0;
 }
 
-static int
-set_oom_score_adj (const kr_init_ctx *c, kr_error **err)
-{
-  char buf[16];
 
-  if (!c->cfg->process->has_oom_score_adj)
-    return 0;
-  snprintf (buf, sizeof buf, "%d", c->cfg->process->oom_score_adj);
-  if (kr_procfs_write_self (c->proc_fd, "oom_score_adj", buf, err) < 0)
-    return kr_error_prefix (err, "process.oomScoreAdj");
-  return 0;
-}
 
-/* Nothing of krill's may cross execve: mark every fd above the preserved
- * ones close-on-exec (our own are already). */
-static int
-seal_fds (int preserve, kr_error **err)
-{
-  unsigned int first = 3 + (unsigned int) (preserve > 0 ? preserve : 0);
-
-  if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    return kr_error_set (err, errno, "close_range");
-  for (unsigned int fd = 3; fd < first; fd++)
-    {
-      int fl = fcntl ((int) fd, F_GETFD);
-      if (fl >= 0 && fcntl ((int) fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
-        return kr_error_set (err, errno, "preserve fd %u", fd);
-    }
-  return 0;
-}
-
-static void
-reset_signals (void)
-{
-  sigset_t all;
-
-  for (int s = 1; s < NSIG; s++)
-    if (s != SIGKILL && s != SIGSTOP)
-      signal (s, SIG_DFL);
-  sigemptyset (&all);
-  sigprocmask (SIG_SETMASK, &all, NULL);
-}
 
 /* Blocks until `start` opens the fifo for reading. */
 static int
@@ -141,26 +99,11 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
     return kr_error_prefix (err, "terminal");
   if (kr_rootfs_finalize (c->cfg, err) < 0)
     return -1;
-  if (set_oom_score_adj (c, err) < 0 || join_keyring (c->id, c->no_new_keyring, err) < 0)
+  if (join_keyring (c->id, c->no_new_keyring, err) < 0)
     return -1;
-  if (kr_process_find_exec (p, exec_path, err) < 0)
+  if (kr_process_prepare (p, exec_path, envp, err) < 0)
     return -1;
-  *envp = kr_process_env (p);
-  if (*envp == NULL)
-    return kr_error_set (err, ENOMEM, "process.env");
-  if (kr_process_set_rlimits (p, err) < 0)
-    return kr_error_prefix (err, "process.rlimits");
-  umask (p->user && p->user->has_umask ? (mode_t) p->user->umask : 0022);
-  if (chdir (p->cwd) < 0)
-    return kr_error_set (err, errno, "process.cwd: chdir \"%s\"", p->cwd);
-  if (kr_caps_before_user (&c->caps, err) < 0 || kr_process_set_user (p, err) < 0
-      || kr_caps_after_user (&c->caps, err) < 0)
-    return kr_error_prefix (err, "process.user");
-  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    return kr_error_set (err, errno, "process.noNewPrivileges");
-  if (seal_fds (c->preserve_fds, err) < 0)
-    return -1;
-  return 0;
+  return kr_process_apply (p, &c->caps, c->proc_fd, c->preserve_fds, err);
 }
 
 void
@@ -186,7 +129,6 @@ kr_init_run (kr_init_ctx *c)
       fprintf (stderr, "krill init: %s\n", err->msg);
       return;
     }
-  reset_signals ();
-  execve (exec_path, c->cfg->process->args, envp);
-  fprintf (stderr, "krill init: exec \"%s\": %s\n", exec_path, strerror (errno));
+  kr_process_exec (c->cfg->process, exec_path, envp, &err);
+  fprintf (stderr, "krill init: %s\n", err->msg);
 }

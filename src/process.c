@@ -1,13 +1,19 @@
 #define _GNU_SOURCE
 #include "process.h"
 
+#include <fcntl.h>
 #include <grp.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "procfs.h"
 #include "util.h"
 
 static const struct
@@ -196,4 +202,85 @@ kr_process_env (const oci_process *p)
         env[n] = NULL;
     }
   return env;
+}
+
+static int
+set_oom_score_adj (const oci_process *p, int proc_fd, kr_error **err)
+{
+  char buf[16];
+
+  if (!p->has_oom_score_adj)
+    return 0;
+  snprintf (buf, sizeof buf, "%d", p->oom_score_adj);
+  if (kr_procfs_write_self (proc_fd, "oom_score_adj", buf, err) < 0)
+    return kr_error_prefix (err, "process.oomScoreAdj");
+  return 0;
+}
+
+/* Nothing of krill's may cross execve: mark every fd above the preserved
+ * ones close-on-exec (our own are already). */
+static int
+seal_fds (int preserve, kr_error **err)
+{
+  unsigned int first = 3 + (unsigned int) (preserve > 0 ? preserve : 0);
+
+  if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return kr_error_set (err, errno, "close_range");
+  for (unsigned int fd = 3; fd < first; fd++)
+    {
+      int fl = fcntl ((int) fd, F_GETFD);
+      if (fl >= 0 && fcntl ((int) fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+        return kr_error_set (err, errno, "preserve fd %u", fd);
+    }
+  return 0;
+}
+
+static void
+reset_signals (void)
+{
+  sigset_t all;
+
+  for (int s = 1; s < NSIG; s++)
+    if (s != SIGKILL && s != SIGSTOP)
+      signal (s, SIG_DFL);
+  sigemptyset (&all);
+  sigprocmask (SIG_SETMASK, &all, NULL);
+}
+
+int
+kr_process_prepare (const oci_process *p, char **exec_path, char ***envp, kr_error **err)
+{
+  if (kr_process_find_exec (p, exec_path, err) < 0)
+    return -1;
+  *envp = kr_process_env (p);
+  if (*envp == NULL)
+    return kr_error_set (err, ENOMEM, "process.env");
+  return 0;
+}
+
+int
+kr_process_apply (const oci_process *p, const kr_caps *caps, int proc_fd, int preserve_fds,
+                  kr_error **err)
+{
+  if (set_oom_score_adj (p, proc_fd, err) < 0)
+    return -1;
+  if (kr_process_set_rlimits (p, err) < 0)
+    return kr_error_prefix (err, "process.rlimits");
+  umask (p->user && p->user->has_umask ? (mode_t) p->user->umask : 0022);
+  if (chdir (p->cwd) < 0)
+    return kr_error_set (err, errno, "process.cwd: chdir \"%s\"", p->cwd);
+  if (kr_caps_before_user (caps, err) < 0 || kr_process_set_user (p, err) < 0
+      || kr_caps_after_user (caps, err) < 0)
+    return kr_error_prefix (err, "process.user");
+  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return kr_error_set (err, errno, "process.noNewPrivileges");
+  return seal_fds (preserve_fds, err);
+}
+
+int
+kr_process_exec (const oci_process *p, const char *exec_path, char **envp, kr_error **err)
+{
+  reset_signals ();
+  execve (exec_path, p->args, envp);
+  return kr_error_set (err, errno, "exec \"%s\"", exec_path);
 }

@@ -3,6 +3,7 @@
 #ifndef KRILL_PROCESS_H
 #define KRILL_PROCESS_H
 
+#include "caps.h"
 #include "error.h"
 #include "ocispec.h"
 
@@ -17,5 +18,17 @@ int kr_process_set_user (const oci_process *p, kr_error **err);
 int kr_process_find_exec (const oci_process *p, char **path, kr_error **err);
 /* env of the process plus HOME when it has none (from /etc/passwd, else /). */
 char **kr_process_env (const oci_process *p);
+
+/* What the container's init and `exec` share, once the process stands in
+ * the container's root: */
+/* 1. the executable and the environment (before any privilege is dropped); */
+int kr_process_prepare (const oci_process *p, char **exec_path, char ***envp, kr_error **err);
+/* 2. oom_score_adj (through the trusted /proc), rlimits, umask, cwd, the
+ *    capability sets around the uid switch, no_new_privs, and every fd above
+ *    the PRESERVE_FDS ones marked close-on-exec; */
+int kr_process_apply (const oci_process *p, const kr_caps *caps, int proc_fd, int preserve_fds,
+                      kr_error **err);
+/* 3. signal dispositions and mask reset, execve. Returns only on failure. */
+int kr_process_exec (const oci_process *p, const char *exec_path, char **envp, kr_error **err);
 
 #endif
