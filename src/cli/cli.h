@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "container.h"
 #include "error.h"
 
 typedef struct cli_global
@@ -71,6 +72,20 @@ typedef struct cli_create_flags
   bool no_pivot;
   bool no_new_keyring;
 } cli_create_flags;
+
+/* The flag table entries of cli_create_flags F, for create's and run's tables. */
+#define CLI_CREATE_OPTS(f)                                                                         \
+  { "bundle", 'b', &(f).bundle, NULL, "path to the root of the bundle directory" },               \
+  { "console-socket", 0, &(f).console_socket, NULL,                                                \
+    "path to an AF_UNIX socket which will receive the pty master" },                               \
+  { "pid-file", 0, &(f).pid_file, NULL, "specify the file to write the process id to" },          \
+  { "no-pivot", 0, NULL, &(f).no_pivot, "do not use pivot root to jail process inside rootfs" },  \
+  { "no-new-keyring", 0, NULL, &(f).no_new_keyring,                                                \
+    "do not create a new session keyring for the container" },                                     \
+  { "preserve-fds", 0, &(f).preserve_fds, NULL, "pass N additional file descriptors to the container" }
+
+/* Fills O from F; connects the console socket when one is given. */
+int cli_create_flags_apply (const cli_create_flags *f, kr_create_opts *o, kr_error **err);
 
 /* Connects to a console socket path: a SOCK_CLOEXEC fd, or -1 with *err. */
 int cli_connect_console (const char *path, kr_error **err);

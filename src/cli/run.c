@@ -28,14 +28,9 @@ cmd_run (cli_global *g, int argc, char **argv)
   cli_create_flags f = { .bundle = "." };
   bool detach = false, keep = false;
   const cli_opt opts[] = {
-    { "bundle", 'b', &f.bundle, NULL, "path to the root of the bundle directory" },
-    { "console-socket", 0, &f.console_socket, NULL, "path to an AF_UNIX socket which will receive the pty master" },
+    CLI_CREATE_OPTS (f),
     { "detach", 'd', NULL, &detach, "detach from the container's process" },
     { "keep", 0, NULL, &keep, "do not delete the container after it exits" },
-    { "pid-file", 0, &f.pid_file, NULL, "specify the file to write the process id to" },
-    { "no-pivot", 0, NULL, &f.no_pivot, "do not use pivot root to jail process inside rootfs" },
-    { "no-new-keyring", 0, NULL, &f.no_new_keyring, "do not create a new session keyring for the container" },
-    { "preserve-fds", 0, &f.preserve_fds, NULL, "pass N additional file descriptors to the container" },
     { NULL, 0, NULL, NULL, NULL },
   };
   _cleanup_free_ char **pos = NULL;
@@ -60,25 +55,9 @@ cmd_run (cli_global *g, int argc, char **argv)
   if (cli_want_args ("run", npos, 1, 1) < 0)
     return 1;
   o.id = pos[0];
-  o.bundle = f.bundle;
-  o.pid_file = f.pid_file;
-  o.no_pivot = f.no_pivot;
-  o.no_new_keyring = f.no_new_keyring;
-  if (f.preserve_fds)
-    {
-      char *end;
-      long n = strtol (f.preserve_fds, &end, 10);
-      if (*end || n < 0 || n > 65536)
-        return cli_fail_msg ("--preserve-fds: invalid value \"%s\"", f.preserve_fds);
-      o.preserve_fds = (int) n;
-    }
-  if (f.console_socket)
-    {
-      o.console_fd = cli_connect_console (f.console_socket, &err);
-      if (o.console_fd < 0)
-        return cli_fail (err);
-    }
-  else if (!detach)
+  if (cli_create_flags_apply (&f, &o, &err) < 0)
+    return cli_fail (err);
+  if (!f.console_socket && !detach)
     {
       if (own_console (sv, &err) < 0)
         return cli_fail (err);
