@@ -5,6 +5,8 @@
 
 #include "cgroup/cgroup.h"
 #include "container.h"
+#include "hooks.h"
+#include "log.h"
 #include "id.h"
 #include "pidfd.h"
 #include "util.h"
@@ -40,12 +42,37 @@ remove_all (int rootfd, int dirfd, const char *id, kr_error **err)
   return kr_state_remove (rootfd, id, err);
 }
 
+static void
+oci_config_freep (oci_config **c)
+{
+  oci_config_free (*c);
+}
+
+/* After the container is gone, in the runtime namespaces. A failure is a
+ * warning, the next hook still runs and the delete stands (runtime.md,
+ * lifecycle step 13; runc fails the delete instead). */
+static void
+poststop (const oci_config *cfg, const kr_state *st)
+{
+  _cleanup_free_ char *json = NULL;
+  _cleanup_error_ kr_error *err = NULL;
+
+  if (cfg == NULL || !kr_hooks_has (cfg->hooks, KR_HOOK_POSTSTOP))
+    return;
+  json = kr_hook_state_json (st, "stopped", 0, &err);
+  if (json == NULL)
+    kr_log ("warning", "poststop hooks not run: %s", err->msg);
+  else
+    kr_hooks_run_warn (cfg->hooks, KR_HOOK_POSTSTOP, json);
+}
+
 int
 kr_container_delete (const char *root, const char *id, bool force, kr_error **err)
 {
   _cleanup_close_ int rootfd = -1, dirfd = -1;
   _cleanup_state_ kr_state *st = NULL;
-  _cleanup_error_ kr_error *open_err = NULL;
+  _cleanup_error_ kr_error *open_err = NULL, *cfg_err = NULL;
+  __attribute__ ((cleanup (oci_config_freep))) oci_config *cfg = NULL;
   kr_status status;
 
   if (kr_id_validate (id, err) < 0 || kr_state_root_open (root, &rootfd, err) < 0)
@@ -77,5 +104,11 @@ kr_container_delete (const char *root, const char *id, bool force, kr_error **er
       if (stop_init (st, err) < 0)
         return -1;
     }
-  return remove_all (rootfd, dirfd, id, err);
+  /* Read before the state dir goes; the bundle may be gone already. */
+  if (kr_state_read_config (dirfd, &cfg, &cfg_err) < 0)
+    kr_log ("warning", "poststop hooks not run: %s", cfg_err->msg);
+  if (remove_all (rootfd, dirfd, id, err) < 0)
+    return -1;
+  poststop (cfg, st);
+  return 0;
 }

@@ -1,7 +1,7 @@
 /* The container's init, in the clone3 child. Order matters and follows
  * runc: wait for the parent (cgroups joined), cgroup namespace, joined
- * namespaces, hostname, rootfs and pivot, terminal, oom score, keyring,
- * then the process steps shared with `exec` (src/process.c), tell the
+ * namespaces, rootfs mounts, the create hooks, pivot, hostname, terminal,
+ * oom score, keyring, then the process steps shared with `exec` (src/process.c), tell the
  * parent we are ready, wait for `start`, exec. */
 #define _GNU_SOURCE
 #include "init.h"
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "hooks.h"
 #include "process.h"
 #include "procfs.h"
 #include "rootfs.h"
@@ -55,12 +56,18 @@ join_keyring (const char *id, bool skip, kr_error **err)
 
 
 
-/* Blocks until `start` opens the fifo for reading. */
+/* Blocks until `start` opens the fifo for reading, runs the startContainer
+ * hooks, and answers "0", or the hooks' error for `start` to report. The
+ * hooks run as the container's process does by now (its user, its
+ * capabilities, in its root), as runc's: their path resolves in the
+ * container, so running them with krill's privileges would hand those to
+ * whatever the image put there. A hook without env gets the process's. */
 static int
-wait_for_start (const kr_init_ctx *c, kr_error **err)
+wait_for_start (const kr_init_ctx *c, char **envp, kr_error **err)
 {
   char path[64];
   _cleanup_close_ int fd = -1;
+  _cleanup_free_ char *json = NULL;
 
   snprintf (path, sizeof path, "self/fd/%d", c->fifo_fd);
   do
@@ -68,9 +75,45 @@ wait_for_start (const kr_init_ctx *c, kr_error **err)
   while (fd < 0 && errno == EINTR);
   if (fd < 0)
     return kr_error_set (err, errno, "open exec fifo");
+  if (kr_hooks_has (c->cfg->hooks, KR_HOOK_START_CONTAINER))
+    {
+      json = kr_hook_state_json (c->state, "created", getpid (), err);
+      if (json == NULL
+          || kr_hooks_run (c->cfg->hooks, KR_HOOK_START_CONTAINER, json, NULL, envp, err) < 0)
+        {
+          /* One write under PIPE_BUF: `start` reads it whole. */
+          size_t len = strnlen ((*err)->msg, 4000);
+          if (write (fd, (*err)->msg, len) < 0)
+            return -1;
+          return -1;
+        }
+    }
   if (write (fd, "0", 1) != 1)
     return kr_error_set (err, errno, "write exec fifo");
   return 0;
+}
+
+/* createContainer: in the container's namespaces, mounts done, the old root
+ * still there (pivot_root comes after); cwd the rootfs, as runc's. Before
+ * them, prestart and createRuntime, which the parent runs when asked. */
+static int
+create_hooks (const kr_init_ctx *c, kr_error **err)
+{
+  const oci_hooks *h = c->cfg->hooks;
+  _cleanup_free_ char *json = NULL;
+
+  if (kr_hooks_has (h, KR_HOOK_PRESTART) || kr_hooks_has (h, KR_HOOK_CREATE_RUNTIME))
+    {
+      if (kr_sync_send (c->sync_fd, KR_SYNC_HOOKS, err) < 0
+          || kr_sync_wait (c->sync_fd, KR_SYNC_HOOKS_DONE, err) < 0)
+        return -1;
+    }
+  if (!kr_hooks_has (h, KR_HOOK_CREATE_CONTAINER))
+    return 0;
+  json = kr_hook_state_json (c->state, "creating", getpid (), err);
+  if (json == NULL)
+    return -1;
+  return kr_hooks_run (h, KR_HOOK_CREATE_CONTAINER, json, c->rootfs, NULL, err);
 }
 
 static int
@@ -89,7 +132,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
   /* Relative bind sources are relative to the bundle, as in runc. */
   if (chdir (c->bundle) < 0)
     return kr_error_set (err, errno, "chdir to bundle %s", c->bundle);
-  if (kr_rootfs_mount (c->cfg, c->rootfs, err) < 0
+  if (kr_rootfs_mount (c->cfg, c->rootfs, err) < 0 || create_hooks (c, err) < 0
       || kr_rootfs_pivot (c->cfg, c->rootfs, c->no_pivot, err) < 0)
     return -1;
   /* While /dev and /proc/sys are still writable. */
@@ -124,7 +167,7 @@ kr_init_run (kr_init_ctx *c)
   if (kr_sync_send (c->sync_fd, KR_SYNC_READY, &err) < 0)
     return;
   close (c->sync_fd);
-  if (wait_for_start (c, &err) < 0)
+  if (wait_for_start (c, envp, &err) < 0)
     {
       fprintf (stderr, "krill init: %s\n", err->msg);
       return;
