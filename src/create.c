@@ -156,6 +156,38 @@ make_state (const kr_create_opts *o, const oci_config *cfg, const char *bundle,
   return st;
 }
 
+/* Socket activation, as runc: the fds krill got from systemd go on to the
+ * container at the same numbers, and its env says so (pid 1: the process
+ * that will listen is the container's init). */
+static int
+add_listen_env (oci_process *p, int n, kr_error **err)
+{
+  char **env = calloc (p->env_len + 3, sizeof *env);
+  size_t keep = 0;
+
+  if (env == NULL)
+    return kr_error_set (err, ENOMEM, "LISTEN_FDS");
+  for (size_t i = 0; i < p->env_len; i++)
+    if (strncmp (p->env[i], "LISTEN_FDS=", 11) == 0 || strncmp (p->env[i], "LISTEN_PID=", 11) == 0)
+      free (p->env[i]);
+    else
+      env[keep++] = p->env[i];
+  free (p->env);
+  p->env = env;
+  p->env_len = keep;
+  if (asprintf (&env[keep], "LISTEN_FDS=%d", n) < 0)
+    {
+      env[keep] = NULL;
+      return kr_error_set (err, ENOMEM, "LISTEN_FDS");
+    }
+  p->env_len++;
+  env[keep + 1] = strdup ("LISTEN_PID=1");
+  if (env[keep + 1] == NULL)
+    return kr_error_set (err, ENOMEM, "LISTEN_PID");
+  p->env_len++;
+  return 0;
+}
+
 /* Everything create holds while it works; released in one place. */
 struct create_run
 {
@@ -237,6 +269,8 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
     return kr_error_set (err, 0, "process.terminal is true: --console-socket is required");
   if (resolve_rootfs (bundle, cfg->root, &rootfs, err) < 0)
     return -1;
+  if (o->listen_fds > 0 && add_listen_env (cfg->process, o->listen_fds, err) < 0)
+    return -1;
 
   /* 2. The state dir: from here on, failures undo. */
   if (kr_state_root_open (o->root, &r->rootfd, err) < 0)
@@ -292,7 +326,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   ctx.parent_only_fds[3] = -1;
   ctx.no_pivot = o->no_pivot;
   ctx.no_new_keyring = o->no_new_keyring;
-  ctx.preserve_fds = o->preserve_fds;
+  ctx.preserve_fds = o->listen_fds + o->preserve_fds;
   ctx.state = st;
 
   r->pid = clone_init (r->ns.clone_flags, kr_cgroup_v2_fd (r->cg), &r->pidfd);

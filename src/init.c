@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -40,21 +41,63 @@ set_names (const oci_config *cfg, kr_error **err)
   return 0;
 }
 
+#ifndef KEYCTL_SETPERM
+#define KEYCTL_SETPERM 5
+#endif
+#ifndef KEYCTL_DESCRIBE
+#define KEYCTL_DESCRIBE 6
+#endif
+#define KR_KEY_USR_SEARCH 0x00080000
+
+/* The fourth field of KEYCTL_DESCRIBE's "type;uid;gid;perm;description". */
+static int
+keyring_perm (const char *desc, unsigned long *perm)
+{
+  const char *p = desc;
+  char *end;
+
+  for (int field = 0; field < 3; field++)
+    {
+      p = strchr (p, ';');
+      if (p == NULL)
+        return -1;
+      p++;
+    }
+  *perm = strtoul (p, &end, 16);
+  return end != p && *end == ';' ? 0 : -1;
+}
+
 static int
 join_keyring (const char *id, bool skip, kr_error **err)
 {
+  char name[512], desc[1024];
+  unsigned long perm;
+  long key, n;
+
   if (skip)
     return 0;
   /* A session keyring of its own, so the container cannot read the host's
-   * keys; kernels or seccomp profiles without keyctl are fine, as in runc. */
-  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, id) < 0 && errno != ENOSYS
-      && errno != EPERM && errno != EACCES)
-    return kr_error_set (err, errno, "join session keyring");
+   * keys, named as runc names it; kernels or seccomp profiles without
+   * keyctl are fine, as in runc. */
+  snprintf (name, sizeof name, "_ses.%s", id);
+  key = syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
+  if (key < 0)
+    {
+      if (errno == ENOSYS || errno == EPERM || errno == EACCES)
+        return 0;
+      return kr_error_set (err, errno, "join session keyring");
+    }
+  /* The user's search permission on it, as runc gives it. */
+  n = syscall (SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof desc);
+  if (n < 0 || (size_t) n > sizeof desc)
+    return kr_error_set (err, n < 0 ? errno : E2BIG, "describe session keyring");
+  desc[sizeof desc - 1] = '\0';
+  if (keyring_perm (desc, &perm) < 0)
+    return kr_error_set (err, 0, "describe session keyring: \"%s\"", desc);
+  if (syscall (SYS_keyctl, KEYCTL_SETPERM, key, perm | KR_KEY_USR_SEARCH) < 0)
+    return kr_error_set (err, errno, "set session keyring permissions");
   return 0;
 }
-
-
-
 
 /* Blocks until `start` opens the fifo for reading, runs the startContainer
  * hooks, and answers "0", or the hooks' error for `start` to report. The

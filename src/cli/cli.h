@@ -72,6 +72,10 @@ typedef struct cli_create_flags
   bool no_new_keyring;
 } cli_create_flags;
 
+/* LISTEN_FDS when LISTEN_PID is this process (systemd socket activation,
+ * as runc reads it), else 0. */
+int cli_listen_fds (void);
+
 /* Connects to a console socket path: a SOCK_CLOEXEC fd, or -1 with *err. */
 int cli_connect_console (const char *path, kr_error **err);
 

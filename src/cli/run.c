@@ -64,6 +64,7 @@ cmd_run (cli_global *g, int argc, char **argv)
   o.pid_file = f.pid_file;
   o.no_pivot = f.no_pivot;
   o.no_new_keyring = f.no_new_keyring;
+  o.listen_fds = cli_listen_fds ();
   if (f.preserve_fds)
     {
       char *end;
