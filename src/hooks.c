@@ -280,7 +280,7 @@ wait_hook (int pidfd, struct capture cap[2], long long deadline)
         return false;
       for (int i = 0; r > 0 && i < 2; i++)
         if (p[i + 1].revents && !capture_read (&cap[i]))
-          kr_closep (&cap[i].fd), cap[i].fd = -1;
+          close (TAKE_FD (cap[i].fd));
       if (r > 0 && p[0].revents)
         break;
     }
@@ -345,10 +345,10 @@ run_one (const oci_hook *h, const char *json, const char *dir, char *const *defa
       int fds[3] = { in, out[1], errp[1] };
       hook_child (h, fds, report[1], dir, envp);
     }
-  kr_closep (&out[1]), out[1] = -1;
-  kr_closep (&errp[1]), errp[1] = -1;
-  kr_closep (&report[1]), report[1] = -1;
-  kr_closep (&in);
+  close (TAKE_FD (out[1]));
+  close (TAKE_FD (errp[1]));
+  close (TAKE_FD (report[1]));
+  close (TAKE_FD (in));
   cap[0].fd = TAKE_FD (out[0]);
   cap[1].fd = TAKE_FD (errp[0]);
 

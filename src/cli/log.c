@@ -96,16 +96,25 @@ vlog (const char *level, const char *fmt, va_list ap)
 {
   _cleanup_free_ char *msg = NULL;
   char time[64];
+  int fd = log_fd;
 
-  if (log_fd < 0 || (strcmp (level, "debug") == 0 && !log_debug))
+  if (strcmp (level, "debug") == 0 && !log_debug)
     return;
+  /* Without --log, runc's logger writes to stderr; errors reach stderr
+   * through cli_fail already, the rest (warnings, debug) from here. */
+  if (fd < 0)
+    {
+      if (strcmp (level, "error") == 0)
+        return;
+      fd = STDERR_FILENO;
+    }
   if (vasprintf (&msg, fmt, ap) < 0)
     return;
   now (time, sizeof time);
   if (log_json)
-    write_json (log_fd, level, msg, time);
+    write_json (fd, level, msg, time);
   else
-    write_text (log_fd, level, msg, time);
+    write_text (fd, level, msg, time);
 }
 
 void

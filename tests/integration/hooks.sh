@@ -96,6 +96,21 @@ test_all_six_in_order_namespaces_and_state() {
   assert_nothing_left "$ID" b
 }
 
+# Docker's libnetwork-setkey: a prestart hook finds the container's network
+# namespace through the pid on its stdin, and it is the container's already.
+test_prestart_finds_the_netns_by_pid() {
+  local b pid
+  mkdir -p "$T/hooks"
+  b=$(new_bundle b '.process.args = ["sleep", "1000"]
+    | .hooks.prestart = [{"path": "/bin/sh", "args": ["sh", "-c", "pid=$(jq -r .pid); readlink /proc/$pid/ns/net > '"$T"'/hooks/net; readlink /proc/$pid/root > '"$T"'/hooks/root"], "env": ["PATH=/usr/bin:/bin"]}]')
+  k create --bundle "$b" "$ID"
+  pid=$(k state "$ID" | jq -r .pid)
+  expect_eq "$(cat "$T/hooks/net")" "$(readlink /proc/$pid/ns/net)"
+  [ "$(readlink /proc/$pid/ns/net)" != "$(readlink /proc/self/ns/net)" ] || fail "no network namespace"
+  # before pivot_root: init's root is still the host's
+  expect_eq "$(cat "$T/hooks/root")" /
+}
+
 test_start_container_runs_as_the_process_user() {
   local b
   write_hook
@@ -210,6 +225,12 @@ test_failing_poststop_is_a_warning() {
   jq -e 'select(.level == "warning") | .msg | test("poststop hook #0: exit status 2.*poststop-broke")' "$T/log" >/dev/null ||
     fail "no warning logged: $(cat "$T/log")"
   [ -e "$T/hooks/second" ] || fail "the second poststop hook did not run"
+  assert_nothing_left "$ID" b
+  # without --log the warning goes to stderr, as runc's logger does
+  rm -f "$T/hooks/second"
+  k create --bundle "$b" "$ID"
+  k delete "$ID" 2>"$T/err"
+  grep -q 'level=warning msg="error running poststop hook #0: exit status 2' "$T/err" || fail "stderr: $(cat "$T/err")"
   assert_nothing_left "$ID" b
   # run deletes too: exit status of the container, not of the hook
   b=$(new_bundle c '.process.args = ["sh", "-c", "exit 5"] | .hooks.poststop = [{"path": "/bin/false"}]')
