@@ -111,6 +111,22 @@ test_prestart_finds_the_netns_by_pid() {
   expect_eq "$(cat "$T/hooks/root")" /
 }
 
+# Why the runtime hooks wait for init's mounts instead of running right
+# after clone3: namespaces joined by path (a pod's netns) are entered after
+# GO, and a hook must see those, as with runc.
+test_prestart_sees_a_joined_netns() {
+  local a b apid
+  mkdir -p "$T/hooks"
+  a=$(new_bundle a '.process.args = ["sleep", "1000"]')
+  k create --bundle "$a" "$ID-a"
+  apid=$(k state "$ID-a" | jq -r .pid)
+  b=$(new_bundle b '.process.args = ["sleep", "1000"]
+    | .linux.namespaces |= map(if .type == "network" then .path = "/proc/'"$apid"'/ns/net" else . end)
+    | .hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", "pid=$(jq -r .pid); readlink /proc/$pid/ns/net > '"$T"'/hooks/net"], "env": ["PATH=/usr/bin:/bin"]}]')
+  k create --bundle "$b" "$ID"
+  expect_eq "$(cat "$T/hooks/net")" "$(readlink /proc/$apid/ns/net)"
+}
+
 test_start_container_runs_as_the_process_user() {
   local b
   write_hook
