@@ -19,6 +19,7 @@ typedef struct kr_create_opts
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
+  int listen_fds;     /* systemd socket activation: fds 3.. handed on, before --preserve-fds */
 } kr_create_opts;
 
 /* The process left waiting for `start`. The pidfd is only valid in the

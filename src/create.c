@@ -19,6 +19,7 @@
 #include "caps.h"
 #include "cgroup/cgroup.h"
 #include "container.h"
+#include "hooks.h"
 #include "id.h"
 #include "init.h"
 #include "namespaces.h"
@@ -38,17 +39,21 @@ oci_config_freep (oci_config **c)
   oci_config_free (*c);
 }
 
+/* The bytes are kept: the state dir gets exactly what was parsed. */
 static int
-load_config (const char *bundle, oci_config **out, kr_error **err)
+load_config (const char *bundle, oci_config **out, char **data, size_t *len, kr_error **err)
 {
-  _cleanup_free_ char *path = NULL;
+  _cleanup_close_ int fd = open (bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   char *msg = NULL;
 
-  if (asprintf (&path, "%s/config.json", bundle) < 0)
-    return kr_error_set (err, ENOMEM, "config.json");
-  if (access (path, F_OK) < 0)
-    return kr_error_set (err, errno, "open %s", path);
-  *out = oci_config_parse_file (path, &msg);
+  if (fd < 0)
+    return kr_error_set (err, errno, "open %s", bundle);
+  if (faccessat (fd, "config.json", F_OK, 0) < 0)
+    return kr_error_set (err, errno, "open %s/config.json", bundle);
+  *data = kr_state_read_file (fd, "config.json", len, err);
+  if (*data == NULL)
+    return kr_error_prefix (err, "%s", bundle);
+  *out = oci_config_parse_data (*data, *len, &msg);
   if (*out == NULL)
     {
       kr_error_take (err, 0, msg);
@@ -125,7 +130,7 @@ write_pid_file (const char *path, pid_t pid, kr_error **err)
 
 static kr_state *
 make_state (const kr_create_opts *o, const oci_config *cfg, const char *bundle,
-            const char *rootfs, pid_t pid, const kr_cgroup *cg)
+            const char *rootfs, const kr_cgroup *cg)
 {
   kr_state *st = calloc (1, sizeof *st);
 
@@ -133,7 +138,6 @@ make_state (const kr_create_opts *o, const oci_config *cfg, const char *bundle,
     return NULL;
   st->id = strdup (o->id);
   st->oci_version = strdup (cfg->oci_version);
-  st->pid = pid;
   st->bundle = strdup (bundle);
   st->rootfs = strdup (rootfs);
   st->created = kr_now_rfc3339 ();
@@ -150,6 +154,38 @@ make_state (const kr_create_opts *o, const oci_config *cfg, const char *bundle,
         }
     }
   return st;
+}
+
+/* Socket activation, as runc: the fds krill got from systemd go on to the
+ * container at the same numbers, and its env says so (pid 1: the process
+ * that will listen is the container's init). */
+static int
+add_listen_env (oci_process *p, int n, kr_error **err)
+{
+  char **env = calloc (p->env_len + 3, sizeof *env);
+  size_t keep = 0;
+
+  if (env == NULL)
+    return kr_error_set (err, ENOMEM, "LISTEN_FDS");
+  for (size_t i = 0; i < p->env_len; i++)
+    if (strncmp (p->env[i], "LISTEN_FDS=", 11) == 0 || strncmp (p->env[i], "LISTEN_PID=", 11) == 0)
+      free (p->env[i]);
+    else
+      env[keep++] = p->env[i];
+  free (p->env);
+  p->env = env;
+  p->env_len = keep;
+  if (asprintf (&env[keep], "LISTEN_FDS=%d", n) < 0)
+    {
+      env[keep] = NULL;
+      return kr_error_set (err, ENOMEM, "LISTEN_FDS");
+    }
+  p->env_len++;
+  env[keep + 1] = strdup ("LISTEN_PID=1");
+  if (env[keep + 1] == NULL)
+    return kr_error_set (err, ENOMEM, "LISTEN_PID");
+  p->env_len++;
+  return 0;
 }
 
 /* Everything create holds while it works; released in one place. */
@@ -187,11 +223,33 @@ create_release (struct create_run *r, const char *id, bool failed)
     kr_closep (&r->pidfd);
 }
 
+/* prestart, then createRuntime, in the runtime namespaces, when init asks:
+ * its namespaces are joined and its mounts done, pivot_root is not (runc's
+ * procHooks). PID as the host sees it; cwd the bundle, as runc's. */
+static int
+runtime_hooks (const oci_config *cfg, const kr_state *st, int sync_fd, kr_error **err)
+{
+  _cleanup_free_ char *json = NULL;
+
+  if (!kr_hooks_has (cfg->hooks, KR_HOOK_PRESTART)
+      && !kr_hooks_has (cfg->hooks, KR_HOOK_CREATE_RUNTIME))
+    return 0;
+  if (kr_sync_wait (sync_fd, KR_SYNC_HOOKS, err) < 0)
+    return -1;
+  json = kr_hook_state_json (st, "creating", st->pid, err);
+  if (json == NULL
+      || kr_hooks_run (cfg->hooks, KR_HOOK_PRESTART, json, st->bundle, NULL, err) < 0
+      || kr_hooks_run (cfg->hooks, KR_HOOK_CREATE_RUNTIME, json, st->bundle, NULL, err) < 0)
+    return -1;
+  return kr_sync_send (sync_fd, KR_SYNC_HOOKS_DONE, err);
+}
+
 static int
 create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr_error **err)
 {
   __attribute__ ((cleanup (oci_config_freep))) oci_config *cfg = NULL;
-  _cleanup_free_ char *rootfs = NULL;
+  _cleanup_free_ char *rootfs = NULL, *cfg_data = NULL;
+  size_t cfg_len = 0;
   _cleanup_state_ kr_state *st = NULL;
   char bundle[PATH_MAX];
   kr_init_ctx ctx;
@@ -202,7 +260,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
     return -1;
   if (realpath (o->bundle ? o->bundle : ".", bundle) == NULL)
     return kr_error_set (err, errno, "bundle \"%s\"", o->bundle ? o->bundle : ".");
-  if (load_config (bundle, &cfg, err) < 0 || kr_validate_config (cfg, err) < 0
+  if (load_config (bundle, &cfg, &cfg_data, &cfg_len, err) < 0 || kr_validate_config (cfg, err) < 0
       || kr_validate_supported (cfg, err) < 0)
     return -1;
   if (kr_caps_parse (cfg->process->capabilities, &caps, err) < 0)
@@ -211,6 +269,8 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
     return kr_error_set (err, 0, "process.terminal is true: --console-socket is required");
   if (resolve_rootfs (bundle, cfg->root, &rootfs, err) < 0)
     return -1;
+  if (o->listen_fds > 0 && add_listen_env (cfg->process, o->listen_fds, err) < 0)
+    return -1;
 
   /* 2. The state dir: from here on, failures undo. */
   if (kr_state_root_open (o->root, &r->rootfd, err) < 0)
@@ -218,6 +278,8 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   if (kr_state_claim (r->rootfd, o->id, &r->dirfd, err) < 0)
     return -1;
   r->claimed = true;
+  if (kr_state_write_file (r->dirfd, KR_CONFIG_FILE, cfg_data, cfg_len, err) < 0)
+    return -1;
   /* 0622, as runc: init opens it for writing after it switched to the
    * container's user; the state dir (0700) keeps everyone else out. */
   if (mkfifoat (r->dirfd, KR_EXEC_FIFO, 0622) < 0)
@@ -237,6 +299,10 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
       || kr_cgroup_apply_devices (r->cg, cfg->linux, err) < 0
       || kr_cgroup_save (r->cg, r->dirfd, KR_CGROUP_FILE, err) < 0)
     return -1;
+
+  st = make_state (o, cfg, bundle, rootfs, r->cg);
+  if (st == NULL || st->id == NULL || st->created == NULL)
+    return kr_error_set (err, ENOMEM, "state");
 
   /* 4. Init. */
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sync) < 0)
@@ -260,7 +326,8 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   ctx.parent_only_fds[3] = -1;
   ctx.no_pivot = o->no_pivot;
   ctx.no_new_keyring = o->no_new_keyring;
-  ctx.preserve_fds = o->preserve_fds;
+  ctx.preserve_fds = o->listen_fds + o->preserve_fds;
+  ctx.state = st;
 
   r->pid = clone_init (r->ns.clone_flags, kr_cgroup_v2_fd (r->cg), &r->pidfd);
   if (r->pid < 0)
@@ -271,19 +338,19 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
       _exit(127); /* child: init failed and told the parent */
     }
   kr_closep (&r->sync[1]);
+  st->pid = r->pid;
 
   /* 5. Place init, let it go, wait until it waits for `start`. */
   if (kr_cgroup_attach (r->cg, r->pid, err) < 0)
     return -1;
   if (kr_sync_send (r->sync[0], KR_SYNC_GO, err) < 0)
     return -1;
+  if (runtime_hooks (cfg, st, r->sync[0], err) < 0)
+    return -1;
   if (kr_sync_wait (r->sync[0], KR_SYNC_READY, err) < 0)
     return -1;
 
   /* 6. Record it. */
-  st = make_state (o, cfg, bundle, rootfs, r->pid, r->cg);
-  if (st == NULL || st->id == NULL || st->created == NULL)
-    return kr_error_set (err, ENOMEM, "state");
   if (kr_proc_stat (r->pid, &st->start_time, NULL) < 0)
     return kr_error_set (err, 0, "container init exited before it was ready");
   if (kr_state_write (r->dirfd, st, err) < 0)

@@ -51,6 +51,8 @@ char *
 kr_features_json (kr_error **err)
 {
   static const char *const ns[] = { "cgroup", "ipc", "mount", "network", "pid", "uts" };
+  static const char *const hooks[] = { "prestart",       "createRuntime", "createContainer",
+                                       "startContainer", "poststart",     "poststop" };
   yajl_gen g = yajl_gen_alloc (NULL);
   const unsigned char *buf;
   size_t len, nopts = 0;
@@ -69,8 +71,7 @@ kr_features_json (kr_error **err)
   S (g, "1.0.0");
   S (g, "ociVersionMax");
   S (g, "1.3.0");
-  /* No hook is run by this build yet: the list is empty, not absent. */
-  strs (g, "hooks", NULL, 0);
+  strs (g, "hooks", hooks, ARRAY_SIZE (hooks));
   strs (g, "mountOptions", opts, nopts);
   S (g, "linux");
   yajl_gen_map_open (g);

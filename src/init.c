@@ -1,7 +1,7 @@
 /* The container's init, in the clone3 child. Order matters and follows
  * runc: wait for the parent (cgroups joined), cgroup namespace, joined
- * namespaces, hostname, rootfs and pivot, terminal, oom score, keyring,
- * then the process steps shared with `exec` (src/process.c), tell the
+ * namespaces, rootfs mounts, the create hooks, pivot, hostname, terminal,
+ * oom score, keyring, then the process steps shared with `exec` (src/process.c), tell the
  * parent we are ready, wait for `start`, exec. */
 #define _GNU_SOURCE
 #include "init.h"
@@ -10,12 +10,14 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "error.h"
+#include "hooks.h"
 #include "process.h"
 #include "procfs.h"
 #include "rootfs.h"
@@ -39,28 +41,76 @@ set_names (const oci_config *cfg, kr_error **err)
   return 0;
 }
 
+#ifndef KEYCTL_SETPERM
+#define KEYCTL_SETPERM 5
+#endif
+#ifndef KEYCTL_DESCRIBE
+#define KEYCTL_DESCRIBE 6
+#endif
+#define KR_KEY_USR_SEARCH 0x00080000
+
+/* The fourth field of KEYCTL_DESCRIBE's "type;uid;gid;perm;description". */
+static int
+keyring_perm (const char *desc, unsigned long *perm)
+{
+  const char *p = desc;
+  char *end;
+
+  for (int field = 0; field < 3; field++)
+    {
+      p = strchr (p, ';');
+      if (p == NULL)
+        return -1;
+      p++;
+    }
+  *perm = strtoul (p, &end, 16);
+  return end != p && *end == ';' ? 0 : -1;
+}
+
 static int
 join_keyring (const char *id, bool skip, kr_error **err)
 {
+  char name[512], desc[1024];
+  unsigned long perm;
+  long key, n;
+
   if (skip)
     return 0;
   /* A session keyring of its own, so the container cannot read the host's
-   * keys; kernels or seccomp profiles without keyctl are fine, as in runc. */
-  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, id) < 0 && errno != ENOSYS
-      && errno != EPERM && errno != EACCES)
-    return kr_error_set (err, errno, "join session keyring");
+   * keys, named as runc names it; kernels or seccomp profiles without
+   * keyctl are fine, as in runc. */
+  snprintf (name, sizeof name, "_ses.%s", id);
+  key = syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
+  if (key < 0)
+    {
+      if (errno == ENOSYS || errno == EPERM || errno == EACCES)
+        return 0;
+      return kr_error_set (err, errno, "join session keyring");
+    }
+  /* The user's search permission on it, as runc gives it. */
+  n = syscall (SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof desc);
+  if (n < 0 || (size_t) n > sizeof desc)
+    return kr_error_set (err, n < 0 ? errno : E2BIG, "describe session keyring");
+  desc[sizeof desc - 1] = '\0';
+  if (keyring_perm (desc, &perm) < 0)
+    return kr_error_set (err, 0, "describe session keyring: \"%s\"", desc);
+  if (syscall (SYS_keyctl, KEYCTL_SETPERM, key, perm | KR_KEY_USR_SEARCH) < 0)
+    return kr_error_set (err, errno, "set session keyring permissions");
   return 0;
 }
 
-
-
-
-/* Blocks until `start` opens the fifo for reading. */
+/* Blocks until `start` opens the fifo for reading, runs the startContainer
+ * hooks, and answers "0", or the hooks' error for `start` to report. The
+ * hooks run as the container's process does by now (its user, its
+ * capabilities, in its root), as runc's: their path resolves in the
+ * container, so running them with krill's privileges would hand those to
+ * whatever the image put there. A hook without env gets the process's. */
 static int
-wait_for_start (const kr_init_ctx *c, kr_error **err)
+wait_for_start (const kr_init_ctx *c, char **envp, kr_error **err)
 {
   char path[64];
   _cleanup_close_ int fd = -1;
+  _cleanup_free_ char *json = NULL;
 
   snprintf (path, sizeof path, "self/fd/%d", c->fifo_fd);
   do
@@ -68,9 +118,45 @@ wait_for_start (const kr_init_ctx *c, kr_error **err)
   while (fd < 0 && errno == EINTR);
   if (fd < 0)
     return kr_error_set (err, errno, "open exec fifo");
+  if (kr_hooks_has (c->cfg->hooks, KR_HOOK_START_CONTAINER))
+    {
+      json = kr_hook_state_json (c->state, "created", getpid (), err);
+      if (json == NULL
+          || kr_hooks_run (c->cfg->hooks, KR_HOOK_START_CONTAINER, json, NULL, envp, err) < 0)
+        {
+          /* One write under PIPE_BUF: `start` reads it whole. */
+          size_t len = strnlen ((*err)->msg, 4000);
+          if (write (fd, (*err)->msg, len) < 0)
+            return -1;
+          return -1;
+        }
+    }
   if (write (fd, "0", 1) != 1)
     return kr_error_set (err, errno, "write exec fifo");
   return 0;
+}
+
+/* createContainer: in the container's namespaces, mounts done, the old root
+ * still there (pivot_root comes after); cwd the rootfs, as runc's. Before
+ * them, prestart and createRuntime, which the parent runs when asked. */
+static int
+create_hooks (const kr_init_ctx *c, kr_error **err)
+{
+  const oci_hooks *h = c->cfg->hooks;
+  _cleanup_free_ char *json = NULL;
+
+  if (kr_hooks_has (h, KR_HOOK_PRESTART) || kr_hooks_has (h, KR_HOOK_CREATE_RUNTIME))
+    {
+      if (kr_sync_send (c->sync_fd, KR_SYNC_HOOKS, err) < 0
+          || kr_sync_wait (c->sync_fd, KR_SYNC_HOOKS_DONE, err) < 0)
+        return -1;
+    }
+  if (!kr_hooks_has (h, KR_HOOK_CREATE_CONTAINER))
+    return 0;
+  json = kr_hook_state_json (c->state, "creating", getpid (), err);
+  if (json == NULL)
+    return -1;
+  return kr_hooks_run (h, KR_HOOK_CREATE_CONTAINER, json, c->rootfs, NULL, err);
 }
 
 static int
@@ -89,7 +175,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
   /* Relative bind sources are relative to the bundle, as in runc. */
   if (chdir (c->bundle) < 0)
     return kr_error_set (err, errno, "chdir to bundle %s", c->bundle);
-  if (kr_rootfs_mount (c->cfg, c->rootfs, err) < 0
+  if (kr_rootfs_mount (c->cfg, c->rootfs, err) < 0 || create_hooks (c, err) < 0
       || kr_rootfs_pivot (c->cfg, c->rootfs, c->no_pivot, err) < 0)
     return -1;
   /* While /dev and /proc/sys are still writable. */
@@ -124,7 +210,7 @@ kr_init_run (kr_init_ctx *c)
   if (kr_sync_send (c->sync_fd, KR_SYNC_READY, &err) < 0)
     return;
   close (c->sync_fd);
-  if (wait_for_start (c, &err) < 0)
+  if (wait_for_start (c, envp, &err) < 0)
     {
       fprintf (stderr, "krill init: %s\n", err->msg);
       return;

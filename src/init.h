@@ -8,6 +8,7 @@
 #include "caps.h"
 #include "namespaces.h"
 #include "ocispec.h"
+#include "state.h"
 
 typedef struct kr_init_ctx
 {
@@ -25,6 +26,7 @@ typedef struct kr_init_ctx
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
+  const kr_state *state;       /* id, bundle, annotations: for the hooks' state */
 } kr_init_ctx;
 
 /* Never returns on success (the user's program replaces it). */

@@ -16,11 +16,11 @@ kr_pidfd_open_init (const kr_state *st, int *out, kr_error **err)
   char pstate;
 
   if (fd < 0)
-    return kr_error_set (err, errno == ESRCH ? 0 : errno, "container init %d is not running",
+    return kr_error_set (err, errno == ESRCH ? 0 : errno, "container not running (init %d has exited)",
                          (int) st->pid);
   /* Checked after the pidfd exists: from here the pid cannot be reused. */
   if (kr_proc_stat (st->pid, &start, &pstate) < 0 || start != st->start_time || pstate == 'Z')
-    return kr_error_set (err, 0, "container init %d is not running", (int) st->pid);
+    return kr_error_set (err, 0, "container not running (init %d has exited)", (int) st->pid);
   *out = TAKE_FD (fd);
   return 0;
 }

@@ -1,13 +1,41 @@
-/* `start`: release init from the exec fifo. */
+/* `start`: release init from the exec fifo, then the poststart hooks. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "container.h"
+#include "hooks.h"
 #include "id.h"
 #include "pidfd.h"
 #include "util.h"
+
+static void
+oci_config_freep (oci_config **c)
+{
+  oci_config_free (*c);
+}
+
+/* In the runtime namespaces, the user's process running. A failure stops
+ * the container and fails `start` (runtime.md, lifecycle step 9; runc). */
+static int
+poststart (int dirfd, const kr_state *st, int pidfd, kr_error **err)
+{
+  __attribute__ ((cleanup (oci_config_freep))) oci_config *cfg = NULL;
+  _cleanup_free_ char *json = NULL;
+
+  if (kr_state_read_config (dirfd, &cfg, err) < 0)
+    return -1;
+  if (cfg == NULL || !kr_hooks_has (cfg->hooks, KR_HOOK_POSTSTART))
+    return 0;
+  json = kr_hook_state_json (st, "running", st->pid, err);
+  if (json && kr_hooks_run (cfg->hooks, KR_HOOK_POSTSTART, json, NULL, NULL, err) == 0)
+    return 0;
+  kr_pidfd_signal (pidfd, SIGKILL, NULL);
+  kr_pidfd_wait_exit (pidfd, 10000);
+  return -1;
+}
 
 int
 kr_container_start (const char *root, const char *id, kr_error **err)
@@ -16,7 +44,8 @@ kr_container_start (const char *root, const char *id, kr_error **err)
   _cleanup_state_ kr_state *st = NULL;
   kr_status status;
   struct pollfd p[2];
-  char byte;
+  char msg[4096];
+  ssize_t n;
 
   if (kr_id_validate (id, err) < 0 || kr_state_root_open (root, &rootfd, err) < 0
       || kr_state_open (rootfd, id, true, &dirfd, err) < 0 || kr_state_read (dirfd, &st, err) < 0)
@@ -46,10 +75,18 @@ kr_container_start (const char *root, const char *id, kr_error **err)
       if (p[1].revents || (p[0].revents & (POLLHUP | POLLERR)))
         return kr_error_set (err, 0, "container init exited before start");
     }
-  if (read (fifo, &byte, 1) != 1)
-    return kr_error_set (err, errno, "read exec fifo");
+  /* "0", or why init gave up (a startContainer hook failed). */
+  n = read (fifo, msg, sizeof msg - 1);
+  if (n <= 0)
+    return kr_error_set (err, n < 0 ? errno : 0, "read exec fifo");
+  msg[n] = '\0';
+  if (msg[0] != '0')
+    {
+      kr_pidfd_wait_exit (pidfd, 10000);
+      return kr_error_set (err, 0, "%s", msg);
+    }
   /* Without the fifo the container counts as running. */
   if (unlinkat (dirfd, KR_EXEC_FIFO, 0) < 0)
     return kr_error_set (err, errno, "remove exec fifo");
-  return 0;
+  return poststart (dirfd, st, pidfd, err);
 }

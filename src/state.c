@@ -157,36 +157,45 @@ state_record (const kr_state *st, kr_error **err)
 }
 
 int
-kr_state_write (int dirfd, const kr_state *st, kr_error **err)
+kr_state_write_file (int dirfd, const char *name, const char *data, size_t len, kr_error **err)
 {
-  _cleanup_free_ char *json = state_record (st, err);
+  _cleanup_free_ char *tmp = NULL;
   _cleanup_close_ int fd = -1;
-  size_t len, off = 0;
+  size_t off = 0;
 
-  if (json == NULL)
-    return -1;
-  len = strlen (json);
-  fd = openat (dirfd, KR_STATE_FILE ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (asprintf (&tmp, "%s.tmp", name) < 0)
+    return kr_error_set (err, ENOMEM, "write %s", name);
+  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
-    return kr_error_set (err, errno, "open state.json.tmp");
+    return kr_error_set (err, errno, "open %s", tmp);
   while (off < len)
     {
-      ssize_t n = write (fd, json + off, len - off);
+      ssize_t n = write (fd, data + off, len - off);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        return kr_error_set (err, errno, "write state.json.tmp");
+        return kr_error_set (err, errno, "write %s", tmp);
       off += (size_t) n;
     }
   if (fsync (fd) < 0)
-    return kr_error_set (err, errno, "fsync state.json.tmp");
-  if (renameat (dirfd, KR_STATE_FILE ".tmp", dirfd, KR_STATE_FILE) < 0)
-    return kr_error_set (err, errno, "rename state.json");
+    return kr_error_set (err, errno, "fsync %s", tmp);
+  if (renameat (dirfd, tmp, dirfd, name) < 0)
+    return kr_error_set (err, errno, "rename %s", name);
   return 0;
 }
 
-static char *
-read_all_at (int dirfd, const char *name, kr_error **err)
+int
+kr_state_write (int dirfd, const kr_state *st, kr_error **err)
+{
+  _cleanup_free_ char *json = state_record (st, err);
+
+  if (json == NULL)
+    return -1;
+  return kr_state_write_file (dirfd, KR_STATE_FILE, json, strlen (json), err);
+}
+
+char *
+kr_state_read_file (int dirfd, const char *name, size_t *lenp, kr_error **err)
 {
   _cleanup_close_ int fd = openat (dirfd, name, O_RDONLY | O_CLOEXEC);
   _cleanup_free_ char *buf = NULL;
@@ -224,6 +233,8 @@ read_all_at (int dirfd, const char *name, kr_error **err)
       len += (size_t) n;
     }
   buf[len] = '\0';
+  if (lenp)
+    *lenp = len;
   return TAKE_PTR (buf);
 }
 
@@ -247,7 +258,7 @@ tree_int (yajl_val root, const char *key)
 int
 kr_state_read (int dirfd, kr_state **out, kr_error **err)
 {
-  _cleanup_free_ char *data = read_all_at (dirfd, KR_STATE_FILE, err);
+  _cleanup_free_ char *data = kr_state_read_file (dirfd, KR_STATE_FILE, NULL, err);
   char ebuf[256];
   yajl_val root;
   kr_state *st;
@@ -294,6 +305,28 @@ kr_state_read (int dirfd, kr_state **out, kr_error **err)
       return kr_error_set (err, 0, "state.json: missing id or pid");
     }
   *out = st;
+  return 0;
+}
+
+int
+kr_state_read_config (int dirfd, oci_config **out, kr_error **err)
+{
+  _cleanup_free_ char *data = NULL;
+  size_t len = 0;
+  char *msg = NULL;
+
+  *out = NULL;
+  if (faccessat (dirfd, KR_CONFIG_FILE, F_OK, 0) < 0 && errno == ENOENT)
+    return 0;
+  data = kr_state_read_file (dirfd, KR_CONFIG_FILE, &len, err);
+  if (data == NULL)
+    return -1;
+  *out = oci_config_parse_data (data, len, &msg);
+  if (*out == NULL)
+    {
+      kr_error_take (err, 0, msg);
+      return kr_error_prefix (err, "state " KR_CONFIG_FILE);
+    }
   return 0;
 }
 

@@ -14,6 +14,9 @@
 #define KR_STATE_FILE "state.json"
 #define KR_EXEC_FIFO "exec.fifo"
 #define KR_CGROUP_FILE "cgroup"
+/* The bundle's config.json as create read it: delete runs the poststop
+ * hooks from it when the bundle may be gone. */
+#define KR_CONFIG_FILE "config.json"
 
 typedef enum
 {
@@ -48,6 +51,13 @@ int kr_state_claim (int rootfd, const char *id, int *dirfd, kr_error **err);
 int kr_state_open (int rootfd, const char *id, bool lock, int *dirfd, kr_error **err);
 int kr_state_write (int dirfd, const kr_state *st, kr_error **err);
 int kr_state_read (int dirfd, kr_state **out, kr_error **err);
+/* Atomically (a temporary file renamed over NAME). */
+int kr_state_write_file (int dirfd, const char *name, const char *data, size_t len,
+                         kr_error **err);
+/* The whole file, NUL-terminated; *LEN (when not NULL) its length. */
+char *kr_state_read_file (int dirfd, const char *name, size_t *len, kr_error **err);
+/* The saved config.json; *OUT is NULL when the state dir has none. */
+int kr_state_read_config (int dirfd, oci_config **out, kr_error **err);
 /* Removes <root>/<id> and what krill put in it. */
 int kr_state_remove (int rootfd, const char *id, kr_error **err);
 void kr_state_free (kr_state *st);

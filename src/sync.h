@@ -14,6 +14,10 @@ enum kr_sync_type
   KR_SYNC_GO = 1,
   KR_SYNC_READY,
   KR_SYNC_ERROR,
+  /* init, its mounts done, before pivot_root: run prestart and
+   * createRuntime now; the parent answers HOOKS_DONE. */
+  KR_SYNC_HOOKS,
+  KR_SYNC_HOOKS_DONE,
 };
 
 typedef struct kr_sync_msg

@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <string.h>
 
+#include "hooks.h"
 #include "namespaces.h"
 #include "process.h"
 #include "util.h"
@@ -11,7 +12,6 @@
 /* Fields of runtime-spec 1.3.0 that a later piece of work implements. Until
  * then a config that sets one is refused: never silently ignored. */
 static const char *const not_implemented[] = {
-  "hooks",
   "process.apparmorProfile",
   "process.selinuxLabel",
   "process.scheduler",
@@ -65,7 +65,7 @@ kr_validate_config (const oci_config *cfg, kr_error **err)
     return kr_error_set (err, 0, "root.path: required");
   if (cfg->linux == NULL)
     return kr_error_set (err, 0, "linux: required on Linux");
-  if (kr_process_validate (cfg->process, err) < 0)
+  if (kr_process_validate (cfg->process, err) < 0 || kr_hooks_validate (cfg->hooks, err) < 0)
     return -1;
   if (cfg->hostname && *cfg->hostname && !has_namespace (cfg, CLONE_NEWUTS))
     return kr_error_set (err, 0, "hostname: needs a new uts namespace");

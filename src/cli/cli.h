@@ -87,6 +87,10 @@ typedef struct cli_create_flags
 /* Fills O from F; connects the console socket when one is given. */
 int cli_create_flags_apply (const cli_create_flags *f, kr_create_opts *o, kr_error **err);
 
+/* LISTEN_FDS when LISTEN_PID is this process (systemd socket activation,
+ * as runc reads it), else 0. */
+int cli_listen_fds (void);
+
 /* Connects to a console socket path: a SOCK_CLOEXEC fd, or -1 with *err. */
 int cli_connect_console (const char *path, kr_error **err);
 

@@ -8,6 +8,21 @@
 #include "util.h"
 
 int
+cli_listen_fds (void)
+{
+  const char *pid = getenv ("LISTEN_PID"), *fds = getenv ("LISTEN_FDS");
+  char *end;
+  long n;
+
+  if (pid == NULL || fds == NULL || strtol (pid, &end, 10) != (long) getpid () || *end)
+    return 0;
+  n = strtol (fds, &end, 10);
+  if (*end || n <= 0 || n > 65536)
+    return 0;
+  return (int) n;
+}
+
+int
 cmd_create (cli_global *g, int argc, char **argv)
 {
   cli_create_flags f = { .bundle = "." };

@@ -12,6 +12,7 @@ cli_create_flags_apply (const cli_create_flags *f, kr_create_opts *o, kr_error *
   o->pid_file = f->pid_file;
   o->no_pivot = f->no_pivot;
   o->no_new_keyring = f->no_new_keyring;
+  o->listen_fds = cli_listen_fds ();
   if (f->preserve_fds)
     {
       char *end;

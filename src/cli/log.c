@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,20 +29,27 @@ cli_log_init (const cli_global *g)
   log_json = g->log_format && strcmp (g->log_format, "json") == 0;
   log_debug = g->debug;
   if (g->log_path && *g->log_path)
-    log_fd = open (g->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    log_fd = open (g->log_path, O_WRONLY | O_CREAT | O_APPEND | O_SYNC | O_CLOEXEC, 0644);
 }
 
+/* logrus's default timestamp: RFC 3339 in local time, whole seconds
+ * ("2026-12-02T17:11:07+01:00", "...Z" in UTC), as runc writes it. */
 static void
 now (char *buf, size_t n)
 {
-  struct timespec ts;
+  time_t t = time (NULL);
   struct tm tm;
   char base[40];
+  long off;
 
-  clock_gettime (CLOCK_REALTIME, &ts);
-  gmtime_r (&ts.tv_sec, &tm);
+  localtime_r (&t, &tm);
   strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf, n, "%s.%09ldZ", base, ts.tv_nsec);
+  off = tm.tm_gmtoff;
+  if (off == 0)
+    snprintf (buf, n, "%sZ", base);
+  else
+    snprintf (buf, n, "%s%c%02ld:%02ld", base, off < 0 ? '-' : '+', labs (off) / 3600,
+              (labs (off) % 3600) / 60);
 }
 
 /* logrus's JSON formatter: keys level, msg, time, one object a line. */
@@ -88,16 +96,25 @@ vlog (const char *level, const char *fmt, va_list ap)
 {
   _cleanup_free_ char *msg = NULL;
   char time[64];
+  int fd = log_fd;
 
-  if (log_fd < 0 || (strcmp (level, "debug") == 0 && !log_debug))
+  if (strcmp (level, "debug") == 0 && !log_debug)
     return;
+  /* Without --log, runc's logger writes to stderr; errors reach stderr
+   * through cli_fail already, the rest (warnings, debug) from here. */
+  if (fd < 0)
+    {
+      if (strcmp (level, "error") == 0)
+        return;
+      fd = STDERR_FILENO;
+    }
   if (vasprintf (&msg, fmt, ap) < 0)
     return;
   now (time, sizeof time);
   if (log_json)
-    write_json (log_fd, level, msg, time);
+    write_json (fd, level, msg, time);
   else
-    write_text (log_fd, level, msg, time);
+    write_text (fd, level, msg, time);
 }
 
 void
