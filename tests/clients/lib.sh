@@ -8,7 +8,9 @@
 # A client file defines client_setup, client_clean (remove every container),
 # client_teardown and scenarios named t_*, then calls run_scenarios. Each
 # scenario prints "ok", "not ok" or "skip clients/CLIENT/NAME # reason".
-# Runs only with KRILL_CLIENT_TESTS=1; TEST_FILTER=NAME runs some scenarios.
+# Runs only with KRILL_CLIENT_TESTS=1; TEST_FILTER=GLOB runs some scenarios.
+# Diagnosis: CLIENT_STRIP='.linux.seccomp,.linux.resources.pids' has the
+# wrapper delete these fields from each config.json, to see what fails next.
 set -u
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -85,8 +87,13 @@ for a in "\$@"; do
   esac
   prev=\$a id=\$a
 done
+strip=$(printf %q "${CLIENT_STRIP:-}")
 if [ "\$cmd" = create ] || [ "\$cmd" = run ]; then
   cp "\${bundle:-.}/config.json" "\$rec/configs/\$id.json" 2>/dev/null
+  # diagnosis only (CLIENT_STRIP): drop fields from the client's config
+  if [ -n "\$strip" ]; then
+    jq "del(\$strip)" "\${bundle:-.}/config.json" >"\$rec/strip.tmp" && cat "\$rec/strip.tmp" >"\${bundle:-.}/config.json"
+  fi
 fi
 "\$rt" "\$@"
 rc=\$?
@@ -180,6 +187,8 @@ krill_gap() {
   if [ -n "$field" ]; then echo "krill lacks $field (issue 6)"; return 0; fi
   cmd=$(grep -oE "No help topic for '[a-z]+'" <<<"$text" | head -n 1 | cut -d"'" -f2)
   if [ -n "$cmd" ]; then echo "krill lacks the $cmd command (issue 6)"; return 0; fi
+  field=$(grep -oE 'mount option "[^"]+" is not supported' <<<"$text" | head -n 1 | cut -d'"' -f2)
+  if [ -n "$field" ]; then echo "krill lacks the mount option $field (issue 6)"; return 0; fi
   return 1
 }
 
