@@ -3,6 +3,7 @@
 #   C ARGS...      the client, with its private state and daemon socket
 #   RUN=(...)      the options of every run/create (no network, our cgroup parent, the runtime)
 #   IMG            the image, as the client names it
+#   EXEC_NOT_FOUND the client's exit code for an exec of a missing command
 # Each container's name starts with $N; client_clean removes them all.
 
 cid() { C inspect -f '{{.Id}}' "$1"; }
@@ -107,7 +108,7 @@ t_detached_exec_logs_stop() {
   expect_eq "$out" "exec-out
 0"
   expect_rc 7 C exec "$N" sh -c 'exit 7'
-  expect_rc 127 C exec "$N" /no/such/command
+  expect_rc "$EXEC_NOT_FOUND" C exec "$N" /no/such/command
   out=$(C exec -t "$N" sh -c 'test -t 1 && echo is-a-tty')
   expect_contains "$out" is-a-tty
   out=$(in_tty $'echo in-exec-$((6*7))\nexit\n' C exec -it "$N" sh)

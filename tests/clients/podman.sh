@@ -50,4 +50,6 @@ client_teardown() {
   umount "$W/storage/overlay" 2>/dev/null || true
 }
 
+# what the client answers (with runc) for an exec of a missing command
+EXEC_NOT_FOUND=127
 run_scenarios
