@@ -37,8 +37,9 @@ exec podman --root $W/storage --runroot $W/run --tmpdir $W/tmp --storage-driver 
   RUN=(--network none --cgroup-parent "$CG")
 }
 
-# conmon's own cgroup, made by podman next to the containers', stays
-LEFTOVER_IGNORE='^/sys/fs/cgroup/[^/]+/krill-clients-podman-[0-9]+/conmon$'
+# Podman's own, not a container's: conmon's cgroup next to the containers',
+# and the graph driver's mount of its own dir, made at some first use.
+LEFTOVER_IGNORE='^(cgroup /sys/fs/cgroup/[^/]+/krill-clients-podman-[0-9]+/conmon|mount /.*/storage/overlay)$'
 
 client_clean() {
   C rm -af -t 0 >/dev/null 2>&1
