@@ -124,11 +124,28 @@ env_get (const oci_process *p, const char *key)
   return NULL;
 }
 
-static bool
-is_executable (const char *path)
+/* 0, or the errno that makes PATH not runnable. */
+static int
+not_executable (const char *path)
 {
   struct stat st;
-  return stat (path, &st) == 0 && S_ISREG (st.st_mode) && access (path, X_OK) == 0;
+
+  if (stat (path, &st) < 0)
+    return errno;
+  if (!S_ISREG (st.st_mode) || access (path, X_OK) < 0)
+    return EACCES;
+  return 0;
+}
+
+/* Go's wording ("no such file or directory"): Docker and Podman pick the exit
+ * status (127, 126) of a failed start by matching runc's text. */
+static const char *
+go_strerror (int e, char *buf, size_t n)
+{
+  snprintf (buf, n, "%s", strerror (e));
+  if (buf[0] >= 'A' && buf[0] <= 'Z')
+    buf[0] = (char) (buf[0] - 'A' + 'a');
+  return buf;
 }
 
 int
@@ -141,8 +158,13 @@ kr_process_find_exec (const oci_process *p, char **out, kr_error **err)
 
   if (strchr (name, '/'))
     {
-      if (!is_executable (name))
-        return kr_error_set (err, errno ? errno : EACCES, "exec: \"%s\"", name);
+      char msg[128];
+      int e = not_executable (name);
+      if (e == ENOENT)
+        return kr_error_set (err, 0, "exec: \"%s\": stat %s: %s", name, name,
+                             go_strerror (e, msg, sizeof msg));
+      if (e)
+        return kr_error_set (err, 0, "exec: \"%s\": %s", name, go_strerror (e, msg, sizeof msg));
       *out = strdup (name);
       return 0;
     }
@@ -157,7 +179,7 @@ kr_process_find_exec (const oci_process *p, char **out, kr_error **err)
       _cleanup_free_ char *cand = NULL;
       if (asprintf (&cand, "%s/%s", *d ? d : ".", name) < 0)
         return kr_error_set (err, ENOMEM, "exec");
-      if (is_executable (cand))
+      if (not_executable (cand) == 0)
         {
           *out = TAKE_PTR (cand);
           return 0;
