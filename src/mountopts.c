@@ -14,6 +14,7 @@ enum opt_kind
   OPT_PROPAGATION, /* a propagation change, applied after the mount */
   OPT_REC_ATTR,    /* a recursive mount_setattr attribute */
   OPT_REFUSED,     /* valid elsewhere, not implemented by krill */
+  OPT_TMPCOPYUP,   /* tmpfs: copy what the directory held into it */
 };
 
 struct opt
@@ -88,7 +89,7 @@ static const struct opt options[] = {
   { "rnosymfollow", OPT_REC_ATTR, false, MOUNT_ATTR_NOSYMFOLLOW },
   { "rsymfollow", OPT_REC_ATTR, true, MOUNT_ATTR_NOSYMFOLLOW },
 
-  { "tmpcopyup", OPT_REFUSED, false, 0 },
+  { "tmpcopyup", OPT_TMPCOPYUP, false, 0 },
   { "idmap", OPT_REFUSED, false, 0 },
   { "ridmap", OPT_REFUSED, false, 0 },
 };
@@ -191,6 +192,9 @@ kr_mount_opts_parse (char *const *opts, size_t n, kr_mount_opts *out,
           break;
         case OPT_REC_ATTR:
           apply_rec_attr (out, f);
+          break;
+        case OPT_TMPCOPYUP:
+          out->tmpcopyup = true;
           break;
         case OPT_REFUSED:
           kr_mount_opts_release (out);

@@ -6,6 +6,7 @@
 #ifndef KRILL_MOUNTOPTS_H
 #define KRILL_MOUNTOPTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,11 +22,12 @@ typedef struct kr_mount_opts
   uint64_t rec_set; /* MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE) */
   uint64_t rec_clr;
   char *data; /* comma-joined filesystem options, "" when none */
+  bool tmpcopyup; /* a tmpfs starts with a copy of what the directory held */
 } kr_mount_opts;
 
 /* Parses OPTIONS (N of them) into *OUT, which the caller releases with
  * kr_mount_opts_release. Later options override earlier ones ("ro,rw" is
- * rw). Refuses what krill does not implement (tmpcopyup, idmap, ridmap)
+ * rw). Refuses what krill does not implement (idmap, ridmap)
  * rather than ignoring it. */
 int kr_mount_opts_parse (char *const *options, size_t n, kr_mount_opts *out,
                          kr_error **err);

@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "mounts.h"
 
+#include "copyup.h"
+
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <stdio.h>
@@ -431,6 +433,11 @@ mount_entry (kr_mount_ctx *ctx, const oci_mount *m, kr_mount_opts *o,
   mnt = kr_mount_new_fs (m->type, m->source, flags, data ? data : o->data,
                          err);
   if (mnt < 0)
+    return -1;
+  /* Filled while still detached: nothing in the container sees it half
+   * copied. */
+  if (o->tmpcopyup && existed && strcmp (m->type, "tmpfs") == 0
+      && kr_copy_tree (dst, mnt, err) < 0)
     return -1;
   return kr_mount_attach (mnt, dst, o, m->destination, err);
 }

@@ -166,6 +166,19 @@ test_cgroup_placed_and_removed() {
   assert_nothing_left "$ID" cgx
 }
 
+test_tmpfs_tmpcopyup() {
+  local b out
+  # a private rootfs: the test checks the image's /etc is left alone
+  b=$(new_bundle b '.mounts += [{"destination": "/etc", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "nosuid", "mode=755"]}] | .process.args = ["sh", "-c", "cat /etc/motd; stat -c %a /etc; echo changed >/etc/motd; cat /etc/motd; grep -c \" /etc \" /proc/self/mountinfo"]')
+  rm "$b/rootfs"; cp -a "$ROOTFS_CACHE" "$b/rootfs"
+  out=$(k run --bundle "$b" "$ID")
+  expect_eq "$out" "krill test rootfs
+755
+changed
+1"
+  expect_eq "$(cat "$b/rootfs/etc/motd")" "krill test rootfs"
+}
+
 test_no_pivot() {
   local b out
   b=$(new_bundle b '.process.args = ["sh", "-c", "cat /etc/motd; ls /"]')

@@ -490,8 +490,6 @@ test_refusals (void)
   };
   oci_mount onproc = { .destination = "/proc", .type = "tmpfs",
                        .source = "tmpfs" };
-  oci_mount copyup = { .destination = "/tmp", .type = "tmpfs",
-                       .source = "tmpfs", OPTS ("tmpcopyup") };
   oci_mount missing = { .destination = "/mnt/x", .type = "bind",
                         .source = "/nonexistent/krill-src", OPTS ("bind") };
   oci_mount dangling = { .destination = "/dangling/x", .type = "tmpfs",
@@ -503,7 +501,6 @@ test_refusals (void)
   (void) data;
   expect_refusal (&badproc, "ordinary directory", "refuse_proc_on_symlink");
   expect_refusal (&onproc, "only a procfs", "refuse_tmpfs_on_proc");
-  expect_refusal (&copyup, "tmpcopyup", "refuse_tmpcopyup");
   expect_refusal (&dangling, "dangling symlink", "refuse_dangling_symlink");
   expect_refusal (&missing, "krill-src", "refuse_missing_bind_source");
   text = run_container (&cfg, false, "echo reached", &status);
