@@ -91,7 +91,8 @@ int kr_cgroup_freeze (kr_cgroup *cg, bool freeze, kr_error **err);
 int kr_cgroup_is_frozen (kr_cgroup *cg, bool *frozen, kr_error **err);
 
 /* --- stats.c: usage read from either hierarchy, in runc's units (bytes,
- * nanoseconds).  A value the host does not provide stays 0 (arrays empty). */
+ * nanoseconds).  A value the host does not provide stays 0 (arrays empty).
+ * memory.raw and hugetlb come sorted by key (Go's JSON order for maps). */
 typedef struct kr_cg_mem_entry
 {
   uint64_t usage, max, limit, failcnt;

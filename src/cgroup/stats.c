@@ -624,6 +624,18 @@ v2_stats (kr_cgroup *cg, kr_cgroup_stats *s, kr_error **err)
   return 0;
 }
 
+static int
+cmp_kv (const void *a, const void *b)
+{
+  return strcmp (((const kr_cg_kv *) a)->key, ((const kr_cg_kv *) b)->key);
+}
+
+static int
+cmp_hugetlb (const void *a, const void *b)
+{
+  return strcmp (((const kr_cg_hugetlb *) a)->pagesize, ((const kr_cg_hugetlb *) b)->pagesize);
+}
+
 int
 kr_cgroup_stats_read (kr_cgroup *cg, kr_cgroup_stats *out, kr_error **err)
 {
@@ -631,6 +643,11 @@ kr_cgroup_stats_read (kr_cgroup *cg, kr_cgroup_stats *out, kr_error **err)
 
   memset (out, 0, sizeof *out);
   r = cg->mode == KR_CG_UNIFIED ? v2_stats (cg, out, err) : v1_stats (cg, out, err);
+  /* Sorted by key, as Go's encoding/json writes runc's maps. */
+  if (out->memory.n_raw)
+    qsort (out->memory.raw, out->memory.n_raw, sizeof *out->memory.raw, cmp_kv);
+  if (out->n_hugetlb)
+    qsort (out->hugetlb, out->n_hugetlb, sizeof *out->hugetlb, cmp_hugetlb);
   /* "max" means no limit: runc reports 0. */
   if (out->pids.limit == UINT64_MAX)
     out->pids.limit = 0;

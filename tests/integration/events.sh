@@ -52,6 +52,9 @@ test_stats_document() {
   jq -e '.data.cpu.usage.total > 0 and .data.memory.usage.usage > 0' <<<"$s" >/dev/null || fail "zero usage: $s"
   jq -e '.data.memory.raw | type == "object" and length > 0' <<<"$s" >/dev/null || fail "no memory.raw: $s"
   jq -e '.data.hugetlb | type == "object"' <<<"$s" >/dev/null || fail "no hugetlb map: $s"
+  # maps come sorted by key, as Go writes them
+  jq -e '(.data.memory.raw | keys_unsorted == keys) and (.data.hugetlb | keys_unsorted == keys)' <<<"$s" >/dev/null \
+    || fail "maps not sorted: $(jq -c '[.data.memory.raw, .data.hugetlb | keys_unsorted]' <<<"$s")"
   # pids.current is what ps (the cgroup's procs) sees: sh and two sleeps
   expect_eq "$(jq -r .data.pids.current <<<"$s")" 3
   # the per-cpu counters add up to (about) the total
