@@ -35,6 +35,30 @@ int kr_container_create (const kr_create_opts *o, kr_created *out, kr_error **er
 int kr_container_start (const char *root, const char *id, kr_error **err);
 int kr_container_kill (const char *root, const char *id, int signum, bool all, kr_error **err);
 int kr_container_delete (const char *root, const char *id, bool force, kr_error **err);
+/* Freezes a running (or created) container / thaws a paused one. */
+int kr_container_pause (const char *root, const char *id, kr_error **err);
+int kr_container_resume (const char *root, const char *id, kr_error **err);
+/* For kill and delete: a SIGKILLed process in a frozen v1 cgroup only dies
+ * once thawed.  DIRFD is the locked state directory. */
+int kr_container_thaw_if_paused (int dirfd, kr_error **err);
+/* Every pid in the container's cgroup (`ps`); *PIDS is malloc'd. */
+int kr_container_pids (const char *root, const char *id, pid_t **pids, size_t *n, kr_error **err);
+
+/* `events`: stats and OOM notices of one container. */
+typedef struct kr_events kr_events;
+/* Fails, as runc, when the container is stopped.  WATCH also opens what
+ * kr_events_wait needs (init's pidfd, the OOM watch). */
+int kr_events_open (const char *root, const char *id, bool watch, kr_events **out, kr_error **err);
+/* One runc event line (no newline): {"type":"stats","id":ID,"data":{...}}. */
+char *kr_events_stats_json (kr_events *ev, kr_error **err);
+/* {"type":"oom","id":ID} */
+char *kr_events_oom_json (kr_events *ev, kr_error **err);
+/* Waits up to TIMEOUT_MS (-1: no limit); *OOMS: OOM kills seen since the
+ * last call; *ENDED: the container stopped (its init exited or its cgroup
+ * emptied), and no OOM is left unreported. */
+int kr_events_wait (kr_events *ev, int timeout_ms, unsigned *ooms, bool *ended, kr_error **err);
+void kr_events_free (kr_events *ev);
+
 /* Reads the state and the live status of one container. */
 int kr_container_state (const char *root, const char *id, kr_state **st, kr_status *status,
                         kr_error **err);

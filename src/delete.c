@@ -15,7 +15,7 @@
 #include "util.h"
 
 static int
-stop_init (const kr_state *st, kr_error **err)
+stop_init (int dirfd, const kr_state *st, bool paused, kr_error **err)
 {
   _cleanup_close_ int pidfd = -1;
   _cleanup_error_ kr_error *gone = NULL;
@@ -23,6 +23,10 @@ stop_init (const kr_state *st, kr_error **err)
   if (kr_pidfd_open_init (st, &pidfd, &gone) < 0)
     return 0; /* already gone */
   if (kr_pidfd_signal (pidfd, SIGKILL, err) < 0)
+    return -1;
+  /* A frozen v1 task dies only once thawed: thaw after the signal, so
+   * nothing runs again but to die. */
+  if (paused && kr_container_thaw_if_paused (dirfd, err) < 0)
     return -1;
   if (!kr_pidfd_wait_exit (pidfd, 10000))
     return kr_error_set (err, 0, "container init %d did not exit after SIGKILL", (int) st->pid);
@@ -139,14 +143,14 @@ kr_container_delete (const char *root, const char *id, bool force, kr_error **er
       break;
     case KR_STATUS_CREATED:
       /* Never started: nothing of the user's ran, runc deletes it as is. */
-      if (stop_init (st, err) < 0)
+      if (stop_init (dirfd, st, false, err) < 0)
         return -1;
       break;
     default:
       if (!force)
         return kr_error_set (err, 0, "cannot delete container %s that is not stopped: %s", id,
                              kr_status_name (status));
-      if (stop_init (st, err) < 0)
+      if (stop_init (dirfd, st, status == KR_STATUS_PAUSED, err) < 0)
         return -1;
     }
   /* Read before the state dir goes; the bundle may be gone already. */

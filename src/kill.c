@@ -48,7 +48,12 @@ kr_container_kill (const char *root, const char *id, int signum, bool all, kr_er
     }
   if (kr_pidfd_open_init (st, &pidfd, err) < 0)
     return -1;
-  if (all)
-    return kill_all (dirfd, signum, err);
-  return kr_pidfd_signal (pidfd, signum, err);
+  if ((all ? kill_all (dirfd, signum, err) : kr_pidfd_signal (pidfd, signum, err)) < 0)
+    return -1;
+  /* In a frozen v1 cgroup a SIGKILL stays pending until the thaw; runc
+   * thaws a paused container after sending it (other signals wait for
+   * `resume`). */
+  if (signum == SIGKILL && status == KR_STATUS_PAUSED)
+    return kr_container_thaw_if_paused (dirfd, err);
+  return 0;
 }

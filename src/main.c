@@ -20,6 +20,10 @@ static const struct
   { "kill", cmd_kill, "kill sends the specified signal (default: SIGTERM) to the container's init process" },
   { "delete", cmd_delete, "delete any resources held by the container" },
   { "list", cmd_list, "lists containers started by krill with the given root" },
+  { "pause", cmd_pause, "pause suspends all processes inside the container" },
+  { "resume", cmd_resume, "resumes all processes that have been previously paused" },
+  { "ps", cmd_ps, "ps displays the processes running inside a container" },
+  { "events", cmd_events, "display container events such as OOM notifications, cpu, memory, and IO usage statistics" },
   { "spec", cmd_spec, "create a new specification file" },
   { "features", cmd_features, "show the enabled features" },
 };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup/cgroup.h"
 #include "container.h"
 #include "id.h"
 #include "util.h"
@@ -87,4 +88,30 @@ kr_listed_free (kr_listed *l, size_t n)
   for (size_t i = 0; i < n; i++)
     kr_state_free (l[i].state);
   free (l);
+}
+
+int
+kr_container_pids (const char *root, const char *id, pid_t **pids, size_t *n, kr_error **err)
+{
+  _cleanup_close_ int rootfd = -1, dirfd = -1;
+  kr_cgroup *cg = NULL;
+  int r;
+
+  if (kr_id_validate (id, err) < 0)
+    return -1;
+  rootfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    {
+      if (errno == ENOENT)
+        return kr_error_set (err, 0, "container \"%s\" does not exist", id);
+      return kr_error_set (err, errno, "open state root %s", root);
+    }
+  if (kr_state_open (rootfd, id, false, &dirfd, err) < 0
+      || kr_cgroup_load (dirfd, KR_CGROUP_FILE, &cg, err) < 0)
+    return -1;
+  r = kr_cgroup_pids (cg, pids, n, err);
+  kr_cgroup_free (cg);
+  if (r < 0)
+    return kr_error_prefix (err, "unable to get all container pids");
+  return 0;
 }

@@ -51,9 +51,13 @@ kr_container_start (const char *root, const char *id, kr_error **err)
       || kr_state_open (rootfd, id, true, &dirfd, err) < 0 || kr_state_read (dirfd, &st, err) < 0)
     return -1;
   status = kr_state_status (dirfd, st);
+  /* runc's words for each status. */
+  if (status == KR_STATUS_STOPPED)
+    return kr_error_set (err, 0, "cannot start a container that has stopped");
+  if (status == KR_STATUS_RUNNING)
+    return kr_error_set (err, 0, "cannot start an already running container");
   if (status != KR_STATUS_CREATED)
-    return kr_error_set (err, 0, "cannot start a container that has %s",
-                         status == KR_STATUS_STOPPED ? "stopped" : "already been started");
+    return kr_error_set (err, 0, "cannot start a container in the %s state", kr_status_name (status));
   if (kr_pidfd_open_init (st, &pidfd, err) < 0)
     return -1;
   /* Non-blocking: opening succeeds at once and unblocks init's open for

@@ -12,6 +12,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "cgroup/cgroup.h"
 #include "util.h"
 
 int
@@ -426,6 +427,21 @@ kr_proc_stat (pid_t pid, unsigned long long *start_time, char *state)
   return 0;
 }
 
+static bool
+cgroup_frozen (int dirfd)
+{
+  kr_cgroup *cg = NULL;
+  bool frozen = false;
+
+  /* No cgroup record (being created) or no freezer: not paused. */
+  if (kr_cgroup_load (dirfd, KR_CGROUP_FILE, &cg, NULL) < 0)
+    return false;
+  if (kr_cgroup_is_frozen (cg, &frozen, NULL) < 0)
+    frozen = false;
+  kr_cgroup_free (cg);
+  return frozen;
+}
+
 kr_status
 kr_state_status (int dirfd, const kr_state *st)
 {
@@ -435,6 +451,10 @@ kr_state_status (int dirfd, const kr_state *st)
   if (kr_proc_stat (st->pid, &start, &pstate) < 0 || start != st->start_time || pstate == 'Z'
       || pstate == 'X')
     return KR_STATUS_STOPPED;
+  /* Only a live container can be paused; runc asks the freezer before the
+   * fifo, so a frozen created container is paused too. */
+  if (cgroup_frozen (dirfd))
+    return KR_STATUS_PAUSED;
   if (faccessat (dirfd, KR_EXEC_FIFO, F_OK, 0) == 0)
     return KR_STATUS_CREATED;
   return KR_STATUS_RUNNING;

@@ -30,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -79,6 +80,114 @@ int kr_cgroup_pids (kr_cgroup *cg, pid_t **pids, size_t *n, kr_error **err);
 /* The cgroup's path inside its hierarchy ("/krill/ctr1"): the v2 leaf, else
  * the devices hierarchy's (for state.json and `state`). */
 const char *kr_cgroup_path (const kr_cgroup *cg);
+
+/* --- freezer.c: pause and resume.  v1: the freezer hierarchy's freezer.state;
+ * v2 (unified only): cgroup.freeze.  Returns once the kernel says every task
+ * is frozen (or thawed), or fails after a bounded wait naming the cgroup (a
+ * failed freeze is thawed back, never left half done). */
+int kr_cgroup_freeze (kr_cgroup *cg, bool freeze, kr_error **err);
+/* Whether the container's cgroup itself was frozen (a cgroup frozen only
+ * through an ancestor is not: runc says the same). */
+int kr_cgroup_is_frozen (kr_cgroup *cg, bool *frozen, kr_error **err);
+
+/* --- stats.c: usage read from either hierarchy, in runc's units (bytes,
+ * nanoseconds).  A value the host does not provide stays 0 (arrays empty).
+ * memory.raw and hugetlb come sorted by key (Go's JSON order for maps). */
+typedef struct kr_cg_mem_entry
+{
+  uint64_t usage, max, limit, failcnt;
+} kr_cg_mem_entry;
+
+typedef struct kr_cg_u64s
+{
+  uint64_t *v;
+  size_t n;
+} kr_cg_u64s;
+
+typedef struct kr_cg_kv
+{
+  char *key;
+  uint64_t value;
+} kr_cg_kv;
+
+typedef struct kr_cg_blkio_entry
+{
+  uint64_t major, minor, value;
+  char op[16];
+} kr_cg_blkio_entry;
+
+typedef struct kr_cg_blkio_list
+{
+  kr_cg_blkio_entry *v;
+  size_t n;
+} kr_cg_blkio_list;
+
+/* runc's blkio tables, in the order of its JSON. */
+enum
+{
+  KR_BLKIO_SERVICE_BYTES,
+  KR_BLKIO_SERVICED,
+  KR_BLKIO_QUEUED,
+  KR_BLKIO_SERVICE_TIME,
+  KR_BLKIO_WAIT_TIME,
+  KR_BLKIO_MERGED,
+  KR_BLKIO_TIME,
+  KR_BLKIO_SECTORS,
+  KR_BLKIO_N
+};
+
+typedef struct kr_cg_hugetlb
+{
+  char pagesize[16]; /* "2MB", "1GB" as runc names them */
+  uint64_t usage, max, failcnt;
+} kr_cg_hugetlb;
+
+typedef struct kr_cgroup_stats
+{
+  struct
+  {
+    uint64_t total, kernel, user;
+    kr_cg_u64s percpu, percpu_kernel, percpu_user;
+    uint64_t periods, throttled_periods, throttled_time;
+  } cpu;
+  struct
+  {
+    uint64_t cache;
+    kr_cg_mem_entry usage, swap, kernel, kernel_tcp;
+    kr_cg_kv *raw;
+    size_t n_raw;
+  } memory;
+  struct
+  {
+    kr_cg_u64s cpus, mems; /* v1 only, as runc */
+    uint64_t cpu_exclusive, mem_hardwall, mem_exclusive, memory_migrate, memory_spread_page,
+        memory_spread_slab, memory_pressure, sched_load_balance;
+    int64_t sched_relax_domain_level;
+  } cpuset;
+  struct
+  {
+    uint64_t current, limit; /* limit 0: none */
+  } pids;
+  kr_cg_blkio_list blkio[KR_BLKIO_N];
+  kr_cg_hugetlb *hugetlb;
+  size_t n_hugetlb;
+} kr_cgroup_stats;
+
+int kr_cgroup_stats_read (kr_cgroup *cg, kr_cgroup_stats *out, kr_error **err);
+void kr_cgroup_stats_clear (kr_cgroup_stats *s);
+
+/* --- oom.c: a pollable watch for the OOM killer in the memory cgroup (v1:
+ * memory.oom_control through cgroup.event_control, v2: inotify on
+ * memory.events), and for the cgroup emptying (v2 cgroup.events). */
+typedef struct kr_cg_oom kr_cg_oom;
+int kr_cgroup_oom_watch (kr_cgroup *cg, kr_cg_oom **out, kr_error **err);
+/* The fd to poll for POLLIN. */
+int kr_cg_oom_fd (const kr_cg_oom *w);
+/* After the fd polled readable (or at any time, to drain): *OOMS is the
+ * number of new OOM kills seen (0 or more); *GONE says the cgroup has been
+ * emptied or removed. */
+int kr_cg_oom_check (kr_cg_oom *w, unsigned *ooms, bool *gone, kr_error **err);
+void kr_cg_oom_free (kr_cg_oom *w);
 
 void kr_cgroup_free (kr_cgroup *cg);
 

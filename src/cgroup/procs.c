@@ -255,6 +255,10 @@ kr_cgroup_destroy (kr_cgroup *cg, kr_error **err)
   for (int pass = 0; pass < 2; pass++)
     for (size_t i = 0; i < cg->n; i++)
       {
+        kr_cg_hier *f = kr_cg_find (cg, "freezer");
+        /* SIGKILLed tasks of a frozen v1 cgroup die only once thawed. */
+        if (pass == 1 && i == 0 && f && f->made && f->fd >= 0)
+          kr_cg_write_at (f->fd, "freezer.state", "THAWED", NULL);
         _cleanup_error_ kr_error *e = NULL;
         if (cg->h[i].made == 0 || destroy_hier (&cg->h[i], pass == 0, &e) == 0)
           continue;

@@ -61,6 +61,10 @@ int cmd_delete (cli_global *g, int argc, char **argv);
 int cmd_list (cli_global *g, int argc, char **argv);
 int cmd_spec (cli_global *g, int argc, char **argv);
 int cmd_features (cli_global *g, int argc, char **argv);
+int cmd_pause (cli_global *g, int argc, char **argv);
+int cmd_resume (cli_global *g, int argc, char **argv);
+int cmd_ps (cli_global *g, int argc, char **argv);
+int cmd_events (cli_global *g, int argc, char **argv);
 
 /* Shared by create and run. */
 typedef struct cli_create_flags
