@@ -23,6 +23,7 @@
 #include "init.h"
 #include "namespaces.h"
 #include "procfs.h"
+#include "seccompfilter.h"
 #include "state.h"
 #include "sync.h"
 #include "util.h"
@@ -160,6 +161,7 @@ struct create_run
   bool claimed;
   kr_cgroup *cg;
   kr_namespaces ns;
+  kr_seccomp *seccomp;
 };
 
 static void
@@ -177,6 +179,7 @@ create_release (struct create_run *r, const char *id, bool failed)
   if (failed && r->claimed)
     kr_state_remove (r->rootfd, id, NULL);
   kr_namespaces_close (&r->ns);
+  kr_seccomp_free (r->seccomp);
   kr_closep (&r->sync[0]);
   kr_closep (&r->sync[1]);
   kr_closep (&r->fifo_fd);
@@ -210,6 +213,8 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   if (cfg->process->terminal && o->console_fd < 0)
     return kr_error_set (err, 0, "process.terminal is true: --console-socket is required");
   if (resolve_rootfs (bundle, cfg->root, &rootfs, err) < 0)
+    return -1;
+  if (kr_seccomp_prepare (cfg->linux->seccomp, &r->seccomp, err) < 0)
     return -1;
 
   /* 2. The state dir: from here on, failures undo. */
@@ -250,6 +255,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   ctx.bundle = bundle;
   ctx.ns = &r->ns;
   ctx.caps = caps;
+  ctx.seccomp = r->seccomp;
   ctx.sync_fd = r->sync[1];
   ctx.fifo_fd = r->fifo_fd;
   ctx.proc_fd = r->proc_fd;

@@ -103,7 +103,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
     return -1;
   if (kr_process_prepare (p, exec_path, envp, err) < 0)
     return -1;
-  return kr_process_apply (p, &c->caps, c->proc_fd, c->preserve_fds, err);
+  return kr_process_apply (p, &c->caps, c->seccomp, c->proc_fd, c->preserve_fds, err);
 }
 
 void
@@ -129,6 +129,6 @@ kr_init_run (kr_init_ctx *c)
       fprintf (stderr, "krill init: %s\n", err->msg);
       return;
     }
-  kr_process_exec (c->cfg->process, exec_path, envp, &err);
+  kr_process_exec (c->cfg->process, c->seccomp, exec_path, envp, &err);
   fprintf (stderr, "krill init: %s\n", err->msg);
 }

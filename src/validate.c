@@ -24,7 +24,6 @@ static const char *const not_implemented[] = {
   "linux.timeOffsets",
   "linux.netDevices",
   "linux.sysctl",
-  "linux.seccomp",
   "linux.intelRdt",
   "linux.personality",
   "linux.memoryPolicy",
