@@ -20,6 +20,7 @@
 #include "procfs.h"
 #include "rootfs.h"
 #include "sync.h"
+#include "sysctl.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -93,7 +94,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
       || kr_rootfs_pivot (c->cfg, c->rootfs, c->no_pivot, err) < 0)
     return -1;
   /* While /dev and /proc/sys are still writable. */
-  if (set_names (c->cfg, err) < 0)
+  if (set_names (c->cfg, err) < 0 || kr_sysctl_apply (c->cfg->linux, err) < 0)
     return -1;
   if (c->console_fd >= 0 && kr_terminal_setup (c->console_fd, p->console_size, err) < 0)
     return kr_error_prefix (err, "terminal");

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lsm.h"
 #include "procfs.h"
 #include "util.h"
 
@@ -71,7 +72,7 @@ kr_process_validate (const oci_process *p, kr_error **err)
         if (strcmp (p->rlimits[j].type, r->type) == 0)
           return kr_error_set (err, 0, "process.rlimits[%zu].type: duplicate \"%s\"", i, r->type);
     }
-  return 0;
+  return kr_lsm_validate_process (p, err);
 }
 
 int
@@ -262,7 +263,7 @@ int
 kr_process_apply (const oci_process *p, const kr_caps *caps, const kr_seccomp *seccomp,
                   int proc_fd, int preserve_fds, kr_error **err)
 {
-  if (set_oom_score_adj (p, proc_fd, err) < 0)
+  if (set_oom_score_adj (p, proc_fd, err) < 0 || kr_lsm_apply (p, proc_fd, err) < 0)
     return -1;
   if (kr_process_set_rlimits (p, err) < 0)
     return kr_error_prefix (err, "process.rlimits");

@@ -26,10 +26,11 @@ struct kr_seccomp
   unsigned int flags; /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
 };
 
-/* As runc lists them (sorted), for `features`. */
+/* As runc lists them (sorted), for `features`; without SCMP_ACT_NOTIFY,
+ * which this version refuses (no seccomp agent support). */
 static const char *const actions[] = {
   "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-  "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP",
+  "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP",
 };
 
 static const struct
