@@ -231,6 +231,15 @@ add_rule (scmp_filter_ctx ctx, const oci_seccomp_syscall *s, size_t i, uint32_t 
 static int
 set_flags (const oci_seccomp *cfg, kr_seccomp *sc, kr_error **err)
 {
+  /* No flags at all (not even []): SPEC_ALLOW where it is supported, as
+   * runc, so a filter does not force the speculative store bypass
+   * mitigation (and its cost) on the container. */
+  if (cfg->flags == NULL)
+    {
+      if (kr_seccomp_flag_supported ("SECCOMP_FILTER_FLAG_SPEC_ALLOW"))
+        sc->flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+      return 0;
+    }
   for (size_t i = 0; i < cfg->flags_len; i++)
     {
       size_t f;
@@ -259,9 +268,7 @@ check_notify (const oci_seccomp *cfg, uint32_t def, kr_error **err)
       return kr_error_set (err, 0, "linux.seccomp.syscalls[%zu].action: SCMP_ACT_NOTIFY (a "
                            "seccomp agent at listenerPath) is not supported by this version "
                            "of krill", i);
-  if (cfg->listener_path && *cfg->listener_path)
-    return kr_error_set (err, 0, "linux.seccomp.listenerPath: set, but no syscall uses "
-                         "SCMP_ACT_NOTIFY");
+  /* A listenerPath without NOTIFY rules is never used: runc ignores it. */
   return 0;
 }
 

@@ -168,6 +168,25 @@ test_flags() {
   expect_contains "$out" "rc=0"
 }
 
+test_spec_allow_by_default() {
+  local out
+  # runc sets SPEC_ALLOW when the profile has no flags at all, so seccomp
+  # does not force the SSB mitigation; only visible where the kernel's
+  # mitigation mode includes seccomp
+  grep -q 'prctl and seccomp' /sys/devices/system/cpu/vulnerabilities/spec_store_bypass 2>/dev/null \
+    || skip "the kernel does not tie the SSB mitigation to seccomp here: $(cat /sys/devices/system/cpu/vulnerabilities/spec_store_bypass 2>/dev/null)"
+  out=$(seccomp_run a '{"defaultAction": "SCMP_ACT_ALLOW"}' 'grep ^Speculation_Store_Bypass: /proc/self/status')
+  expect_contains "$out" "thread vulnerable"
+  out=$(seccomp_run b '{"defaultAction": "SCMP_ACT_ALLOW", "flags": []}' 'grep ^Speculation_Store_Bypass: /proc/self/status')
+  expect_contains "$out" "thread force mitigated"
+}
+
+test_listener_path_without_notify_is_ignored() {
+  local out
+  out=$(seccomp_run l '{"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "/nonexistent/agent.sock", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}' 'mkdir /tmp/x')
+  expect_contains "$out" "Function not implemented"
+}
+
 test_filter_loaded_late_with_no_new_privs() {
   local out
   # krill's own calls (uid, groups, capabilities, signals, fds, the exec
