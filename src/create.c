@@ -24,6 +24,7 @@
 #include "init.h"
 #include "namespaces.h"
 #include "procfs.h"
+#include "seccompfilter.h"
 #include "state.h"
 #include "sync.h"
 #include "util.h"
@@ -196,6 +197,7 @@ struct create_run
   bool claimed;
   kr_cgroup *cg;
   kr_namespaces ns;
+  kr_seccomp *seccomp;
 };
 
 static void
@@ -213,6 +215,7 @@ create_release (struct create_run *r, const char *id, bool failed)
   if (failed && r->claimed)
     kr_state_remove (r->rootfd, id, NULL);
   kr_namespaces_close (&r->ns);
+  kr_seccomp_free (r->seccomp);
   kr_closep (&r->sync[0]);
   kr_closep (&r->sync[1]);
   kr_closep (&r->fifo_fd);
@@ -271,6 +274,8 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
     return -1;
   if (o->listen_fds > 0 && add_listen_env (cfg->process, o->listen_fds, err) < 0)
     return -1;
+  if (kr_seccomp_prepare (cfg->linux->seccomp, &r->seccomp, err) < 0)
+    return -1;
 
   /* 2. The state dir: from here on, failures undo. */
   if (kr_state_root_open (o->root, &r->rootfd, err) < 0)
@@ -316,6 +321,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   ctx.bundle = bundle;
   ctx.ns = &r->ns;
   ctx.caps = caps;
+  ctx.seccomp = r->seccomp;
   ctx.sync_fd = r->sync[1];
   ctx.fifo_fd = r->fifo_fd;
   ctx.proc_fd = r->proc_fd;

@@ -6,6 +6,7 @@
 
 #include "caps.h"
 #include "mountopts.h"
+#include "seccompfilter.h"
 #include "util.h"
 
 #define S(g, s) yajl_gen_string ((g), (const unsigned char *) (s), strlen (s))
@@ -45,6 +46,34 @@ caps_list (yajl_gen g)
     "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
   };
   strs (g, "capabilities", names, ARRAY_SIZE (names));
+}
+
+/* As runc reports it: what krill knows, and which flags this kernel and
+ * libseccomp can set. */
+static void
+seccomp_section (yajl_gen g)
+{
+  const char *supported[8];
+  size_t n, ns = 0;
+  const char *const *v;
+
+  S (g, "seccomp");
+  yajl_gen_map_open (g);
+  S (g, "enabled");
+  yajl_gen_bool (g, 1);
+  v = kr_seccomp_known_actions (&n);
+  strs (g, "actions", v, n);
+  v = kr_seccomp_known_operators (&n);
+  strs (g, "operators", v, n);
+  v = kr_seccomp_known_archs (&n);
+  strs (g, "archs", v, n);
+  v = kr_seccomp_known_flags (&n);
+  strs (g, "knownFlags", v, n);
+  for (size_t i = 0; i < n && ns < ARRAY_SIZE (supported); i++)
+    if (kr_seccomp_flag_supported (v[i]))
+      supported[ns++] = v[i];
+  strs (g, "supportedFlags", supported, ns);
+  yajl_gen_map_close (g);
 }
 
 char *
@@ -90,8 +119,8 @@ kr_features_json (kr_error **err)
   S (g, "rdma");
   yajl_gen_bool (g, 0);
   yajl_gen_map_close (g);
-  enabled (g, "seccomp", false);
-  enabled (g, "apparmor", false);
+  seccomp_section (g);
+  enabled (g, "apparmor", true);
   enabled (g, "selinux", false);
   enabled (g, "intelRdt", false);
   S (g, "mountExtensions");
@@ -99,6 +128,11 @@ kr_features_json (kr_error **err)
   enabled (g, "idmap", false);
   yajl_gen_map_close (g);
   enabled (g, "netDevices", false);
+  yajl_gen_map_close (g);
+  S (g, "annotations");
+  yajl_gen_map_open (g);
+  S (g, "io.github.seccomp.libseccomp.version");
+  S (g, kr_seccomp_version ());
   yajl_gen_map_close (g);
   yajl_gen_map_close (g);
   if (yajl_gen_get_buf (g, &buf, &len) == yajl_gen_status_ok)

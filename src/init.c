@@ -22,6 +22,7 @@
 #include "procfs.h"
 #include "rootfs.h"
 #include "sync.h"
+#include "sysctl.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -179,7 +180,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
       || kr_rootfs_pivot (c->cfg, c->rootfs, c->no_pivot, err) < 0)
     return -1;
   /* While /dev and /proc/sys are still writable. */
-  if (set_names (c->cfg, err) < 0)
+  if (set_names (c->cfg, err) < 0 || kr_sysctl_apply (c->cfg->linux, err) < 0)
     return -1;
   if (c->console_fd >= 0 && kr_terminal_setup (c->console_fd, p->console_size, err) < 0)
     return kr_error_prefix (err, "terminal");
@@ -189,7 +190,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
     return -1;
   if (kr_process_prepare (p, exec_path, envp, err) < 0)
     return -1;
-  return kr_process_apply (p, &c->caps, c->proc_fd, c->preserve_fds, err);
+  return kr_process_apply (p, &c->caps, c->seccomp, c->proc_fd, c->preserve_fds, err);
 }
 
 void
@@ -215,6 +216,6 @@ kr_init_run (kr_init_ctx *c)
       fprintf (stderr, "krill init: %s\n", err->msg);
       return;
     }
-  kr_process_exec (c->cfg->process, exec_path, envp, &err);
+  kr_process_exec (c->cfg->process, c->seccomp, exec_path, envp, &err);
   fprintf (stderr, "krill init: %s\n", err->msg);
 }

@@ -9,6 +9,7 @@
 #include "namespaces.h"
 #include "ocispec.h"
 #include "state.h"
+#include "seccompfilter.h"
 
 typedef struct kr_init_ctx
 {
@@ -18,6 +19,7 @@ typedef struct kr_init_ctx
   const char *bundle;          /* absolute host path */
   const kr_namespaces *ns;
   kr_caps caps;
+  const kr_seccomp *seccomp;   /* compiled by the parent; NULL: none */
   int sync_fd;                 /* child end of the socketpair */
   int fifo_fd;                 /* O_PATH of <state>/exec.fifo */
   int proc_fd;                 /* the trusted procfs handle */

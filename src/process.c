@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lsm.h"
 #include "procfs.h"
 #include "util.h"
 
@@ -71,7 +72,7 @@ kr_process_validate (const oci_process *p, kr_error **err)
         if (strcmp (p->rlimits[j].type, r->type) == 0)
           return kr_error_set (err, 0, "process.rlimits[%zu].type: duplicate \"%s\"", i, r->type);
     }
-  return 0;
+  return kr_lsm_validate_process (p, err);
 }
 
 int
@@ -281,16 +282,22 @@ kr_process_prepare (const oci_process *p, char **exec_path, char ***envp, kr_err
 }
 
 int
-kr_process_apply (const oci_process *p, const kr_caps *caps, int proc_fd, int preserve_fds,
-                  kr_error **err)
+kr_process_apply (const oci_process *p, const kr_caps *caps, const kr_seccomp *seccomp,
+                  int proc_fd, int preserve_fds, kr_error **err)
 {
-  if (set_oom_score_adj (p, proc_fd, err) < 0)
+  if (set_oom_score_adj (p, proc_fd, err) < 0 || kr_lsm_apply (p, proc_fd, err) < 0)
     return -1;
   if (kr_process_set_rlimits (p, err) < 0)
     return kr_error_prefix (err, "process.rlimits");
   umask (p->user && p->user->has_umask ? (mode_t) p->user->umask : 0022);
   if (chdir (p->cwd) < 0)
     return kr_error_set (err, errno, "process.cwd: chdir \"%s\"", p->cwd);
+  /* Without no_new_privs, installing a filter takes CAP_SYS_ADMIN: it has
+   * to go in before the capabilities are dropped, so the uid and capability
+   * calls below run under it, as in runc. With no_new_privs it waits until
+   * right before execve. */
+  if (!p->no_new_privileges && kr_seccomp_load (seccomp, NULL, err) < 0)
+    return -1;
   if (kr_caps_before_user (caps, err) < 0 || kr_process_set_user (p, err) < 0
       || kr_caps_after_user (caps, err) < 0)
     return kr_error_prefix (err, "process.user");
@@ -300,9 +307,16 @@ kr_process_apply (const oci_process *p, const kr_caps *caps, int proc_fd, int pr
 }
 
 int
-kr_process_exec (const oci_process *p, const char *exec_path, char **envp, kr_error **err)
+kr_process_exec (const oci_process *p, const kr_seccomp *seccomp, const char *exec_path,
+                 char **envp, kr_error **err)
 {
   reset_signals ();
+  /* The last call before execve: krill's own calls are not filtered, the
+   * profile only has to allow execve itself. runc loads it a little
+   * earlier, before it waits for `start` (it must pass a NOTIFY listener to
+   * its parent then); krill refuses NOTIFY, so nothing needs it earlier. */
+  if (p->no_new_privileges && kr_seccomp_load (seccomp, NULL, err) < 0)
+    return -1;
   execve (exec_path, p->args, envp);
   return kr_error_set (err, errno, "exec \"%s\"", exec_path);
 }

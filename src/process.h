@@ -6,6 +6,7 @@
 #include "caps.h"
 #include "error.h"
 #include "ocispec.h"
+#include "seccompfilter.h"
 
 /* In the parent, before anything exists: args, cwd, rlimit names. */
 int kr_process_validate (const oci_process *p, kr_error **err);
@@ -25,10 +26,13 @@ char **kr_process_env (const oci_process *p);
 int kr_process_prepare (const oci_process *p, char **exec_path, char ***envp, kr_error **err);
 /* 2. oom_score_adj (through the trusted /proc), rlimits, umask, cwd, the
  *    capability sets around the uid switch, no_new_privs, and every fd above
- *    the PRESERVE_FDS ones marked close-on-exec; */
-int kr_process_apply (const oci_process *p, const kr_caps *caps, int proc_fd, int preserve_fds,
-                      kr_error **err);
-/* 3. signal dispositions and mask reset, execve. Returns only on failure. */
-int kr_process_exec (const oci_process *p, const char *exec_path, char **envp, kr_error **err);
+ *    the PRESERVE_FDS ones marked close-on-exec; without noNewPrivileges
+ *    also the seccomp filter SECCOMP (NULL: none), see kr_process_exec; */
+int kr_process_apply (const oci_process *p, const kr_caps *caps, const kr_seccomp *seccomp,
+                      int proc_fd, int preserve_fds, kr_error **err);
+/* 3. signal dispositions and mask reset, with noNewPrivileges the seccomp
+ *    filter, execve. Returns only on failure. */
+int kr_process_exec (const oci_process *p, const kr_seccomp *seccomp, const char *exec_path,
+                     char **envp, kr_error **err);
 
 #endif

@@ -6,14 +6,14 @@
 
 #include "hooks.h"
 #include "namespaces.h"
+#include "lsm.h"
 #include "process.h"
+#include "sysctl.h"
 #include "util.h"
 
 /* Fields of runtime-spec 1.3.0 that a later piece of work implements. Until
  * then a config that sets one is refused: never silently ignored. */
 static const char *const not_implemented[] = {
-  "process.apparmorProfile",
-  "process.selinuxLabel",
   "process.scheduler",
   "process.ioPriority",
   "process.execCPUAffinity",
@@ -23,12 +23,9 @@ static const char *const not_implemented[] = {
   "linux.gidMappings",
   "linux.timeOffsets",
   "linux.netDevices",
-  "linux.sysctl",
-  "linux.seccomp",
   "linux.intelRdt",
   "linux.personality",
   "linux.memoryPolicy",
-  "linux.mountLabel",
   "linux.resources.memory",
   "linux.resources.cpu",
   "linux.resources.blockIO",
@@ -65,11 +62,12 @@ kr_validate_config (const oci_config *cfg, kr_error **err)
     return kr_error_set (err, 0, "root.path: required");
   if (cfg->linux == NULL)
     return kr_error_set (err, 0, "linux: required on Linux");
-  if (kr_process_validate (cfg->process, err) < 0 || kr_hooks_validate (cfg->hooks, err) < 0)
+  if (kr_process_validate (cfg->process, err) < 0 || kr_hooks_validate (cfg->hooks, err) < 0
+      || kr_lsm_validate_linux (cfg->linux, err) < 0)
     return -1;
   if (cfg->hostname && *cfg->hostname && !has_namespace (cfg, CLONE_NEWUTS))
     return kr_error_set (err, 0, "hostname: needs a new uts namespace");
   if (cfg->domainname && *cfg->domainname && !has_namespace (cfg, CLONE_NEWUTS))
     return kr_error_set (err, 0, "domainname: needs a new uts namespace");
-  return 0;
+  return kr_sysctl_validate (cfg, err);
 }

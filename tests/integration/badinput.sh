@@ -58,7 +58,7 @@ test_unknown_rlimit() {
 }
 
 test_not_implemented_field() {
-  refuse ni '.linux.sysctl = {"net.ipv4.ip_forward": "1"}' 'linux.sysctl: not implemented'
+  refuse ni '.linux.personality = {"domain": "LINUX"}' 'linux.personality: not implemented'
 }
 
 test_not_implemented_resources() {
