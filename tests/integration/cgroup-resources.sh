@@ -290,11 +290,10 @@ test_bad_controller_missing() {
   fi
 }
 
-test_bad_value_kernel_refuses() {
+test_bad_swap_below_limit() {
   need_ctrl memory
-  # A limit the kernel refuses (below what the cgroup already uses is not
-  # possible before init runs; v1 refuses a swap below the limit): the
-  # error names the field.
+  # memory+swap below memory: v1's kernel would refuse the write; refused
+  # before any write on both hierarchies.
   refuse kr '.linux.resources.memory = {"limit": 67108864, "swap": 33554432}' 'linux.resources.memory.swap: 33554432 is less than linux.resources.memory.limit 67108864'
 }
 
