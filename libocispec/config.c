@@ -622,3 +622,23 @@ oci_config_is_set (const oci_config *cfg, const char *path)
 {
   return oci_json_is_set (&oci_config_table, cfg, path);
 }
+
+/* A LinuxResources document alone (`update -r`, the state dir's copy):
+ * paths in messages start below linux.resources ("memory.limit: ..."). */
+oci_resources *
+oci_resources_parse_data (const char *data, size_t len, char **errmsg)
+{
+  return oci_json_parse (&resources_table, data, len, errmsg);
+}
+
+char *
+oci_resources_generate (const oci_resources *r, char **errmsg)
+{
+  return oci_json_generate (&resources_table, r, false, errmsg);
+}
+
+void
+oci_resources_free (oci_resources *r)
+{
+  oci_json_free (&resources_table, r);
+}

@@ -384,6 +384,11 @@ typedef struct oci_resources
   size_t unified_len;
 } oci_resources;
 
+/* linux.resources as a document of its own (runc's `update -r` input). */
+oci_resources *oci_resources_parse_data (const char *data, size_t len, char **errmsg);
+char *oci_resources_generate (const oci_resources *r, char **errmsg);
+void oci_resources_free (oci_resources *r);
+
 /* linux.timeOffsets: map clock name ("boottime", "monotonic") -> offset */
 typedef struct oci_time_offset
 {

@@ -34,6 +34,9 @@ typedef struct kr_created
 int kr_container_create (const kr_create_opts *o, kr_created *out, kr_error **err);
 int kr_container_start (const char *root, const char *id, kr_error **err);
 int kr_container_kill (const char *root, const char *id, int signum, bool all, kr_error **err);
+/* Merges UPD onto the resources in force and applies them (UPD is left
+ * partly emptied); a stopped container is refused. */
+int kr_container_update (const char *root, const char *id, oci_resources *upd, kr_error **err);
 int kr_container_delete (const char *root, const char *id, bool force, kr_error **err);
 /* Freezes a running (or created) container / thaws a paused one. */
 int kr_container_pause (const char *root, const char *id, kr_error **err);

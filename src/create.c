@@ -18,6 +18,8 @@
 
 #include "caps.h"
 #include "cgroup/cgroup.h"
+#include "cgroup/resources.h"
+#include "state-resources.h"
 #include "container.h"
 #include "hooks.h"
 #include "id.h"
@@ -302,7 +304,9 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   /* 3. The cgroup, before init exists, so init never runs outside it. */
   if (kr_cgroup_create (cfg->linux->cgroups_path, o->id, &r->cg, err) < 0
       || kr_cgroup_apply_devices (r->cg, cfg->linux, err) < 0
-      || kr_cgroup_save (r->cg, r->dirfd, KR_CGROUP_FILE, err) < 0)
+      || kr_cgroup_apply_resources (r->cg, cfg->linux->resources, err) < 0
+      || kr_cgroup_save (r->cg, r->dirfd, KR_CGROUP_FILE, err) < 0
+      || kr_state_resources_save (r->dirfd, cfg->linux->resources, err) < 0)
     return -1;
 
   st = make_state (o, cfg, bundle, rootfs, r->cg);

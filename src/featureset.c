@@ -116,8 +116,9 @@ kr_features_json (kr_error **err)
   yajl_gen_bool (g, 0);
   S (g, "systemdUser");
   yajl_gen_bool (g, 0);
+  /* linux.resources.rdma is written to rdma.max on both hierarchies. */
   S (g, "rdma");
-  yajl_gen_bool (g, 0);
+  yajl_gen_bool (g, 1);
   yajl_gen_map_close (g);
   seccomp_section (g);
   enabled (g, "apparmor", true);

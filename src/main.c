@@ -18,6 +18,7 @@ static const struct
   { "run", cmd_run, "create and run a container" },
   { "state", cmd_state, "output the state of a container" },
   { "kill", cmd_kill, "kill sends the specified signal (default: SIGTERM) to the container's init process" },
+  { "update", cmd_update, "update container resource constraints" },
   { "delete", cmd_delete, "delete any resources held by the container" },
   { "list", cmd_list, "lists containers started by krill with the given root" },
   { "pause", cmd_pause, "pause suspends all processes inside the container" },

@@ -26,14 +26,6 @@ static const char *const not_implemented[] = {
   "linux.intelRdt",
   "linux.personality",
   "linux.memoryPolicy",
-  "linux.resources.memory",
-  "linux.resources.cpu",
-  "linux.resources.blockIO",
-  "linux.resources.hugepageLimits",
-  "linux.resources.network",
-  "linux.resources.pids",
-  "linux.resources.rdma",
-  "linux.resources.unified",
 };
 
 int

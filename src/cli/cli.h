@@ -57,6 +57,7 @@ int cmd_start (cli_global *g, int argc, char **argv);
 int cmd_run (cli_global *g, int argc, char **argv);
 int cmd_state (cli_global *g, int argc, char **argv);
 int cmd_kill (cli_global *g, int argc, char **argv);
+int cmd_update (cli_global *g, int argc, char **argv);
 int cmd_delete (cli_global *g, int argc, char **argv);
 int cmd_list (cli_global *g, int argc, char **argv);
 int cmd_spec (cli_global *g, int argc, char **argv);

@@ -61,8 +61,8 @@ test_not_implemented_field() {
   refuse ni '.linux.personality = {"domain": "LINUX"}' 'linux.personality: not implemented'
 }
 
-test_not_implemented_resources() {
-  refuse nr '.linux.resources.memory = {"limit": 10000000}' 'linux.resources.memory: not implemented'
+test_bad_resource_value() {
+  refuse nr '.linux.resources.memory = {"limit": -7}' 'linux.resources.memory.limit: invalid value -7'
 }
 
 test_missing_executable() {
