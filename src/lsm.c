@@ -1,7 +1,8 @@
 #define _GNU_SOURCE
 #include "lsm.h"
 
-#include <selinux/selinux.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,10 +26,15 @@ kr_lsm_apparmor_enabled (void)
   return f && (c = fgetc (f)) == 'Y';
 }
 
+/* What libselinux's is_selinux_enabled() looks at, asked of the kernel
+ * directly: linking libselinux costs every krill call its constructor. */
 bool
 kr_lsm_selinux_enabled (void)
 {
-  return is_selinux_enabled () > 0;
+  struct statfs sfs;
+
+  return statfs ("/sys/fs/selinux", &sfs) == 0 && sfs.f_type == SELINUX_MAGIC
+         && access ("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
 int
