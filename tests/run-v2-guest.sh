@@ -28,7 +28,7 @@ OCIVM=${OCIVM_DIR:-$TOP/../shared/ocivm}
 skip_all() {
   local f t name
   for t in "$BUILD"/tests/unit/test-*; do
-    [ -x "$t" ] && [ -f "$t" ] || continue
+    [ -x "$t" ] && [ -f "$t" ] && [ "$(basename "$t")" != test-ocispec ] || continue
     echo "skip v2/unit/$(basename "$t") # $1"
   done >>"$RESULTS"
   for f in "$TOP"/tests/integration/*.sh; do
