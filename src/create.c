@@ -340,6 +340,10 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   ctx.state = st;
 
   r->pid = clone_init (r->ns.clone_flags, kr_cgroup_v2_fd (r->cg), &r->pidfd);
+  /* Linux before 5.7 knows no CLONE_INTO_CGROUP (E2BIG: clone_args too
+   * large for it): kr_cgroup_attach below places init before it runs. */
+  if (r->pid < 0 && kr_cgroup_v2_fd (r->cg) >= 0 && (errno == E2BIG || errno == EINVAL))
+    r->pid = clone_init (r->ns.clone_flags, -1, &r->pidfd);
   if (r->pid < 0)
     return kr_error_set (err, errno, "clone3");
   if (r->pid == 0)

@@ -3,6 +3,8 @@
 # parallel. Each prints "ok NAME", "not ok NAME" or "skip NAME # reason"
 # lines; the last line here is "N passed, N failed, N skipped".
 # usage: tests/run.sh [BUILD_DIR]   (default: the source tree)
+# KRILL_EXTRA_RESULTS=FILE: result lines run elsewhere (tests/run-v2-guest.sh:
+# the cgroup v2 guest's, "ok v2/...") are shown and counted with these.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-${BUILD_DIR:-$TOP}}
@@ -37,8 +39,21 @@ for t in "$BUILD"/tests/unit/test-*; do
   i=$((i + 1))
 done
 
+# A file that hangs is killed after FILE_TIMEOUT seconds and counted as a
+# failure, so the others still report.
+export FILE_TIMEOUT=${FILE_TIMEOUT:-900}
 ls "$TOP"/tests/integration/*.sh 2>/dev/null | grep -v '/lib.sh$' |
-  xargs -r -P "$JOBS" -I{} sh -c 'bash "{}" >"'"$out"'/it-$(basename {}).log" 2>&1'
+  xargs -r -P "$JOBS" -I{} sh -c 'log="'"$out"'/it-$(basename {}).log"
+    timeout -k 10 "$FILE_TIMEOUT" bash "{}" >"$log" 2>&1
+    [ $? = 124 ] && echo "not ok $(basename {} .sh)/timeout (killed after $FILE_TIMEOUT s)" >>"$log"; true'
+
+if [ -n "${KRILL_EXTRA_RESULTS:-}" ]; then
+  if [ -f "$KRILL_EXTRA_RESULTS" ]; then
+    cp "$KRILL_EXTRA_RESULTS" "$out/zz-extra.log"
+  else
+    echo "not ok extra-results (KRILL_EXTRA_RESULTS: no file $KRILL_EXTRA_RESULTS)" >"$out/zz-extra.log"
+  fi
+fi
 
 # The real clients (podman, containerd, docker): slow, need their packages
 # and start daemons, so one after the other, and only with

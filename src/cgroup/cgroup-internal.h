@@ -84,7 +84,11 @@ int kr_cg_write_at (int dirfd, const char *name, const char *data, kr_error **er
 /* After DIRFD (a cpuset cgroup) was made or joined: an empty cpuset.cpus or
  * cpuset.mems is filled in from PARENTFD, as runc does. */
 int kr_cg_v1_cpuset_inherit (int parentfd, int dirfd, kr_error **err);
-int kr_cg_v1_apply_devices (kr_cg_hier *h, const oci_linux *lx, kr_error **err);
+struct kr_dev_rule;
+/* Writes RULES in order; again on `update` ("a" to devices.deny first
+ * resets the list). */
+int kr_cg_v1_apply_devices (kr_cg_hier *h, const struct kr_dev_rule *rules, size_t n,
+                            kr_error **err);
 
 /* --- v2.c */
 /* Enables in DIRFD's cgroup.subtree_control every controller it has
@@ -101,11 +105,48 @@ typedef struct kr_dev_rule
   int64_t major;    /* -1: any */
   int64_t minor;    /* -1: any */
   char access[4];   /* a non-empty subset of "rwm", in that order */
+  size_t from_config; /* 1 + its index in linux.resources.devices; 0: built in */
 } kr_dev_rule;
+
+/* Access bits as struct bpf_cgroup_dev_ctx carries them. */
+#define KR_DEV_ACC_MKNOD 1u
+#define KR_DEV_ACC_READ 2u
+#define KR_DEV_ACC_WRITE 4u
+
+/* The state the v1 kernel reaches after the rules are written in order: a
+ * default verdict and the exceptions to it (type 'c' or 'b'), each unique by
+ * (type, major, minor).  runc calls it the emulator. */
+typedef struct kr_dev_exception
+{
+  char type;
+  int64_t major;    /* -1: any */
+  int64_t minor;    /* -1: any */
+  unsigned access;  /* KR_DEV_ACC_* */
+} kr_dev_exception;
+
+typedef struct kr_dev_policy
+{
+  bool default_allow;
+  kr_dev_exception *exc;
+  size_t n;
+} kr_dev_policy;
 
 /* The effective program, in order: deny all, the config's rules, the
  * defaults (see kr_cgroup_apply_devices).  *OUT is malloc'd. */
 int kr_cg_device_rules (const oci_linux *lx, kr_dev_rule **out, size_t *n, kr_error **err);
+/* Replays RULES as the v1 kernel does: "a" resets to allow-all or deny-all,
+ * a rule against the default adds (or widens) an exception, a rule with it
+ * narrows the exception with exactly that type:major:minor.  A rule that
+ * would take access away from only part of a wildcard exception is refused,
+ * as runc does: v1 would silently keep the access.  POL->exc is malloc'd. */
+int kr_cg_device_policy (const kr_dev_rule *rules, size_t n, kr_dev_policy *pol, kr_error **err);
+void kr_cg_device_policy_free (kr_dev_policy *pol);
+/* The v1 kernel's check (and what the BPF program computes): with default
+ * deny, one exception must grant every requested access bit; with default
+ * allow, an exception that names any of them denies.  TYPE 'c' or 'b'. */
+bool kr_cg_device_allowed (const kr_dev_policy *pol, char type, uint32_t major, uint32_t minor,
+                           unsigned access);
+
 /* The rule as devices.allow / devices.deny take it ("c 1:3 rwm", "a"). */
 void kr_cg_device_v1_line (const kr_dev_rule *r, char *buf, size_t size);
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup-internal.h"
+#include "cgroup/ebpf.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------ files */
@@ -258,19 +259,32 @@ int
 kr_cgroup_apply_devices (kr_cgroup *cg, const oci_linux *lx, kr_error **err)
 {
   _cleanup_free_ kr_dev_rule *rules = NULL;
+  kr_dev_policy pol;
   size_t n;
   kr_cg_hier *h;
+  char dir[PATH_MAX];
+  int r;
 
+  /* The policy is computed on every host, so a rule set that v1 can not
+   * express fails the same way on v2. */
+  if (kr_cg_device_rules (lx, &rules, &n, err) < 0
+      || kr_cg_device_policy (rules, n, &pol, err) < 0)
+    return -1;
   if (cg->mode == KR_CG_UNIFIED)
-    /* cgroup2 has no devices files: its rules are a BPF program attached
-     * to the leaf, generated from the same kr_cg_device_rules list.  Here
-     * the rules are only checked, so a bad config fails the same way on
-     * every host. */
-    return kr_cg_device_rules (lx, &rules, &n, err);
+    {
+      /* cgroup2 has no devices files: a BPF program enforces the policy. */
+      h = &cg->h[0];
+      r = kr_cg_open_leaf (h, err);
+      if (r == 0 && kr_ebpf_apply_device_policy (h->fd, &pol, err) < 0)
+        r = kr_error_prefix (err, "%s", kr_cg_hier_dir (h, dir, sizeof dir));
+      kr_cg_device_policy_free (&pol);
+      return r;
+    }
+  kr_cg_device_policy_free (&pol);
   h = kr_cg_find (cg, "devices");
   if (h == NULL)
     return kr_error_set (err, ENOENT, "no devices cgroup");
-  return kr_cg_v1_apply_devices (h, lx, err);
+  return kr_cg_v1_apply_devices (h, rules, n, err);
 }
 
 const char *

@@ -56,9 +56,10 @@ int kr_cgroup_attach (kr_cgroup *cg, pid_t pid, kr_error **err);
  * (each rule validated, errors name the JSON path), then the defaults of the
  * spec (null, zero, full, random, urandom, tty, ptmx, the ptys 136:any, mknod of
  * any device, /dev/net/tun), skipping a default whose path linux.devices
- * lists, as runc does.  LX may be NULL.  On a unified host the rules are only
- * validated: cgroup2 has no device files, a BPF program enforces them, and
- * this function does not attach one. */
+ * lists, as runc does.  LX may be NULL.  v1: written to devices.deny and
+ * devices.allow.  Unified: a BPF device program generated from them replaces
+ * the cgroup's device program in one step.  Callable again (`update`) with
+ * new rules. */
 int kr_cgroup_apply_devices (kr_cgroup *cg, const oci_linux *lx, kr_error **err);
 
 /* Records which directories this cgroup has in each hierarchy, and which of

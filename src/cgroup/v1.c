@@ -38,14 +38,10 @@ kr_cg_v1_cpuset_inherit (int parentfd, int dirfd, kr_error **err)
 }
 
 int
-kr_cg_v1_apply_devices (kr_cg_hier *h, const oci_linux *lx, kr_error **err)
+kr_cg_v1_apply_devices (kr_cg_hier *h, const kr_dev_rule *rules, size_t n, kr_error **err)
 {
-  _cleanup_free_ kr_dev_rule *rules = NULL;
-  size_t n;
   char dir[PATH_MAX];
 
-  if (kr_cg_device_rules (lx, &rules, &n, err) < 0)
-    return -1;
   if (kr_cg_open_leaf (h, err) < 0)
     return -1;
   /* Written in order, the kernel keeps the same program: "a" to

@@ -4,6 +4,7 @@
  * when a check fails. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <linux/bpf.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -59,6 +60,23 @@ skip (const char *name, const char *reason)
 {
   printf ("skip %s # %s\n", name, reason);
   skipped++;
+}
+
+/* How many device programs are attached to the cgroup DIRFD, -1 on error. */
+static int
+device_programs (int dirfd)
+{
+  union bpf_attr attr;
+  uint32_t ids[8];
+
+  memset (&attr, 0, sizeof attr);
+  attr.query.target_fd = (uint32_t) dirfd;
+  attr.query.attach_type = BPF_CGROUP_DEVICE;
+  attr.query.prog_ids = (uint64_t) (uintptr_t) ids;
+  attr.query.prog_cnt = 8;
+  if (syscall (SYS_bpf, BPF_PROG_QUERY, &attr, sizeof attr) < 0)
+    return -1;
+  return (int) attr.query.prog_cnt;
 }
 
 static bool
@@ -189,7 +207,16 @@ check_devices (kr_cgroup *cg)
 
   check ("devices/apply", r == 0, "%s", err ? err->msg : "");
   if (cg->mode == KR_CG_UNIFIED)
-    skip ("devices/list", "cgroup2: no devices.list, rules need the BPF program");
+    {
+      /* No devices.list: one BPF device program on the leaf, still one
+       * after the rules are applied again (update replaces it). */
+      int once = device_programs (cg->h[0].fd), twice;
+      kr_error_free (&err);
+      r = kr_cgroup_apply_devices (cg, &lx, &err);
+      twice = device_programs (cg->h[0].fd);
+      check ("devices/bpf-program", r == 0 && once == 1 && twice == 1,
+             "%d then %d programs attached %s", once, twice, err ? err->msg : "");
+    }
   else
     {
       kr_cg_hier *h = kr_cg_find (cg, "devices");
