@@ -38,17 +38,34 @@ oci_config_freep (oci_config **c)
   oci_config_free (*c);
 }
 
+/* Read once: the bytes parsed are the bytes kept for exec. */
 static int
-load_config (const char *bundle, oci_config **out, kr_error **err)
+load_config (const char *bundle, oci_config **out, char **data, size_t *len, kr_error **err)
 {
   _cleanup_free_ char *path = NULL;
+  _cleanup_fclose_ FILE *f = NULL;
   char *msg = NULL;
 
   if (asprintf (&path, "%s/config.json", bundle) < 0)
     return kr_error_set (err, ENOMEM, "config.json");
-  if (access (path, F_OK) < 0)
+  f = fopen (path, "re");
+  if (f == NULL)
     return kr_error_set (err, errno, "open %s", path);
-  *out = oci_config_parse_file (path, &msg);
+  *len = 0;
+  for (size_t cap = 0, n = 1; n > 0; *len += n)
+    {
+      if (cap - *len < 4096)
+        {
+          char *nb = realloc (*data, cap += 16384);
+          if (nb == NULL)
+            return kr_error_set (err, ENOMEM, "read %s", path);
+          *data = nb;
+        }
+      n = fread (*data + *len, 1, cap - *len, f);
+    }
+  if (ferror (f))
+    return kr_error_set (err, EIO, "read %s", path);
+  *out = oci_config_parse_data (*data, *len, &msg);
   if (*out == NULL)
     {
       kr_error_take (err, 0, msg);
@@ -191,7 +208,8 @@ static int
 create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr_error **err)
 {
   __attribute__ ((cleanup (oci_config_freep))) oci_config *cfg = NULL;
-  _cleanup_free_ char *rootfs = NULL;
+  _cleanup_free_ char *rootfs = NULL, *cfg_data = NULL;
+  size_t cfg_len = 0;
   _cleanup_state_ kr_state *st = NULL;
   char bundle[PATH_MAX];
   kr_init_ctx ctx;
@@ -202,7 +220,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
     return -1;
   if (realpath (o->bundle ? o->bundle : ".", bundle) == NULL)
     return kr_error_set (err, errno, "bundle \"%s\"", o->bundle ? o->bundle : ".");
-  if (load_config (bundle, &cfg, err) < 0 || kr_validate_config (cfg, err) < 0
+  if (load_config (bundle, &cfg, &cfg_data, &cfg_len, err) < 0 || kr_validate_config (cfg, err) < 0
       || kr_validate_supported (cfg, err) < 0)
     return -1;
   if (kr_caps_parse (cfg->process->capabilities, &caps, err) < 0)
@@ -218,6 +236,8 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   if (kr_state_claim (r->rootfd, o->id, &r->dirfd, err) < 0)
     return -1;
   r->claimed = true;
+  if (kr_write_file_atomic (r->dirfd, KR_CONFIG_FILE, cfg_data, cfg_len, 0600, err) < 0)
+    return -1;
   /* 0622, as runc: init opens it for writing after it switched to the
    * container's user; the state dir (0700) keeps everyone else out. */
   if (mkfifoat (r->dirfd, KR_EXEC_FIFO, 0622) < 0)
