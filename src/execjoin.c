@@ -124,6 +124,17 @@ set_oom_score_adj (oci_process *p, kr_error **err)
   return 0;
 }
 
+/* The caller's environment (a shim's, a daemon's) is none of the
+ * container's business, and /proc/<pid>/environ shows it even when we are
+ * not dumpable: blank the strings where the kernel reads them. */
+static void
+wipe_environment (void)
+{
+  for (char **e = environ; e && *e; e++)
+    explicit_bzero (*e, strlen (*e));
+  clearenv ();
+}
+
 static int
 enter (kr_exec_child *c, kr_error **err)
 {
@@ -138,6 +149,7 @@ enter (kr_exec_child *c, kr_error **err)
    * CVE-2019-5736) or /proc/<pid>/fd. C2 inherits it until its execve. */
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return kr_error_set (err, errno, "prctl PR_SET_DUMPABLE");
+  wipe_environment ();
   if (close_host_fds (c->preserve_fds, keep, ARRAY_SIZE (keep), err) < 0)
     return -1;
   if (join_namespaces (c, err) < 0)
