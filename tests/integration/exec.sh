@@ -8,7 +8,8 @@
 start_sleeper() {
   local b
   b=$(new_bundle "${1:-b}" "${2:-.} | .process.args = [\"sleep\", \"1000\"]")
-  k run -d --bundle "$b" "$ID" </dev/null >/dev/null 2>&1
+  # (to a file: the container's init holds it)
+  k run -d --bundle "$b" "$ID" </dev/null >"$T/run.log" 2>&1 || fail "run: $(cat "$T/run.log")"
   expect_eq "$(status_of "$ID")" running
 }
 
@@ -225,7 +226,7 @@ test_exec_created_container() {
 
 test_exec_namespaces_and_cgroup() {
   local pid ns
-  start_sleeper b '.linux.namespaces += [{"type": "cgroup"}]'
+  start_sleeper b '.linux.namespaces |= (if any(.type == "cgroup") then . else . + [{"type": "cgroup"}] end)'
   pid=$(init_pid)
   for ns in mnt pid net ipc uts cgroup; do
     expect_eq "$(k exec "$ID" readlink /proc/self/ns/$ns)" "$(readlink "/proc/$pid/ns/$ns")" "($ns)"
