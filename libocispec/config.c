@@ -228,6 +228,25 @@ static const oci_field process_fields[] = {
 static const oci_table process_table
     = OCI_TABLE (oci_process, process_fields, NULL);
 
+/* A Process on its own: `exec --process FILE`. */
+oci_process *
+oci_process_parse_data (const char *data, size_t len, char **errmsg)
+{
+  return oci_json_parse (&process_table, data, len, errmsg);
+}
+
+oci_process *
+oci_process_parse_file (const char *path, char **errmsg)
+{
+  return oci_json_parse_file (&process_table, path, errmsg);
+}
+
+void
+oci_process_free (oci_process *p)
+{
+  oci_json_free (&process_table, p);
+}
+
 /* --- root, mounts, hooks --- */
 
 static const oci_field root_fields[] = {

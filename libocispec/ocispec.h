@@ -524,6 +524,12 @@ oci_config *oci_config_parse_file (const char *path, char **errmsg);
 char *oci_config_generate (const oci_config *cfg, char **errmsg);
 void oci_config_free (oci_config *cfg);
 
+/* The Process object alone, as `exec --process FILE` takes it (same rules and
+ * messages, paths relative to the process: "user.uid: required"). */
+oci_process *oci_process_parse_data (const char *data, size_t len, char **errmsg);
+oci_process *oci_process_parse_file (const char *path, char **errmsg);
+void oci_process_free (oci_process *p);
+
 /* Structural equality (strings by content, absent differs from empty). */
 bool oci_config_equal (const oci_config *a, const oci_config *b);
 

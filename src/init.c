@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -200,6 +201,10 @@ kr_init_run (kr_init_ctx *c)
   char *exec_path = NULL;
   char **envp = NULL;
 
+  /* Until its execve, init runs krill's binary of the host: a process
+   * `exec` puts into a created container must not reach it through
+   * /proc/1/exe (CVE-2019-5736). execve makes the user's program dumpable. */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   for (size_t i = 0; i < ARRAY_SIZE (c->parent_only_fds); i++)
     if (c->parent_only_fds[i] >= 0)
       close (c->parent_only_fds[i]);

@@ -16,6 +16,7 @@ static const struct
   { "create", cmd_create, "create a container" },
   { "start", cmd_start, "executes the user defined process in a created container" },
   { "run", cmd_run, "create and run a container" },
+  { "exec", cmd_exec, "execute new process inside the container" },
   { "state", cmd_state, "output the state of a container" },
   { "kill", cmd_kill, "kill sends the specified signal (default: SIGTERM) to the container's init process" },
   { "update", cmd_update, "update container resource constraints" },

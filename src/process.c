@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -285,6 +286,8 @@ int
 kr_process_apply (const oci_process *p, const kr_caps *caps, const kr_seccomp *seccomp,
                   int proc_fd, int preserve_fds, kr_error **err)
 {
+  char cwd[PATH_MAX];
+
   if (set_oom_score_adj (p, proc_fd, err) < 0 || kr_lsm_apply (p, proc_fd, err) < 0)
     return -1;
   if (kr_process_set_rlimits (p, err) < 0)
@@ -298,6 +301,10 @@ kr_process_apply (const oci_process *p, const kr_caps *caps, const kr_seccomp *s
    * right before execve. */
   if (!p->no_new_privileges && kr_seccomp_load (seccomp, NULL, err) < 0)
     return -1;
+  /* A cwd reached through an fd of the host (/proc/self/fd/N) lies outside
+   * our root, and getcwd says so (CVE-2024-21626). */
+  if (getcwd (cwd, sizeof cwd) == NULL && errno == ENOENT)
+    return kr_error_set (err, 0, "process.cwd: \"%s\" is outside the container's root", p->cwd);
   if (kr_caps_before_user (caps, err) < 0 || kr_process_set_user (p, err) < 0
       || kr_caps_after_user (caps, err) < 0)
     return kr_error_prefix (err, "process.user");

@@ -512,6 +512,44 @@ kr_state_to_json (const kr_state *st, kr_status status, bool pretty, kr_error **
   return out;
 }
 
+int
+kr_write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                      kr_error **err)
+{
+  _cleanup_free_ char *tmp = NULL;
+  _cleanup_close_ int fd = -1;
+  size_t off = 0;
+
+  if (asprintf (&tmp, "%s.krill-tmp", name) < 0)
+    {
+      tmp = NULL;
+      return kr_error_set (err, ENOMEM, "write %s", name);
+    }
+  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (fd < 0)
+    return kr_error_set (err, errno, "open %s", tmp);
+  while (off < len)
+    {
+      ssize_t n = write (fd, data + off, len - off);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int e = errno;
+          unlinkat (dirfd, tmp, 0);
+          return kr_error_set (err, e, "write %s", tmp);
+        }
+      off += (size_t) n;
+    }
+  if (renameat (dirfd, tmp, dirfd, name) < 0)
+    {
+      int e = errno;
+      unlinkat (dirfd, tmp, 0);
+      return kr_error_set (err, e, "rename %s", name);
+    }
+  return 0;
+}
+
 char *
 kr_now_rfc3339 (void)
 {

@@ -14,8 +14,8 @@
 #define KR_STATE_FILE "state.json"
 #define KR_EXEC_FIFO "exec.fifo"
 #define KR_CGROUP_FILE "cgroup"
-/* The bundle's config.json as create read it: delete runs the poststop
- * hooks from it when the bundle may be gone. */
+/* The bundle's config.json as create read it: what exec builds from, and
+ * what delete runs the poststop hooks from when the bundle may be gone. */
 #define KR_CONFIG_FILE "config.json"
 
 typedef enum
@@ -73,6 +73,11 @@ char *kr_state_to_json (const kr_state *st, kr_status status, bool pretty, kr_er
 /* Start time (clock ticks since boot) and one-letter state of PID; -1 when
  * the process does not exist. */
 int kr_proc_stat (pid_t pid, unsigned long long *start_time, char *state);
+
+/* Writes NAME under DIRFD (AT_FDCWD for a path) through a temporary file
+ * and a rename: a reader never sees it partial. */
+int kr_write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                          kr_error **err);
 
 /* "2026-12-02T15:26:18.123456789Z" */
 char *kr_now_rfc3339 (void);

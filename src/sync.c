@@ -11,7 +11,13 @@
 int
 kr_sync_send (int fd, enum kr_sync_type type, kr_error **err)
 {
-  kr_sync_msg m = { .type = type };
+  return kr_sync_send_value (fd, type, 0, err);
+}
+
+int
+kr_sync_send_value (int fd, enum kr_sync_type type, int32_t value, kr_error **err)
+{
+  kr_sync_msg m = { .type = type, .errnum = value };
   ssize_t n;
 
   do
@@ -31,6 +37,29 @@ kr_sync_send_error (int fd, const kr_error *e)
   snprintf (m.text, sizeof m.text, "%s", e && e->msg ? e->msg : "unknown error");
   len = offsetof (kr_sync_msg, text) + strlen (m.text) + 1;
   return send (fd, &m, len, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+int
+kr_sync_recv (int fd, kr_sync_msg *m, kr_error **err)
+{
+  ssize_t n;
+
+  memset (m, 0, sizeof *m);
+  do
+    n = recv (fd, m, sizeof *m - 1, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return kr_error_set (err, errno, "sync receive");
+  if (n == 0)
+    return 0;
+  if ((size_t) n < offsetof (kr_sync_msg, text))
+    return kr_error_set (err, 0, "sync: short message");
+  if (m->type == KR_SYNC_ERROR)
+    {
+      m->text[sizeof m->text - 1] = '\0';
+      return kr_error_take (err, m->errnum, strdup (m->text));
+    }
+  return 1;
 }
 
 int

@@ -18,12 +18,13 @@ enum kr_sync_type
    * createRuntime now; the parent answers HOOKS_DONE. */
   KR_SYNC_HOOKS,
   KR_SYNC_HOOKS_DONE,
+  KR_SYNC_PID, /* exec: the helper tells the pid of the process it cloned */
 };
 
 typedef struct kr_sync_msg
 {
   uint32_t type;
-  int32_t errnum;
+  int32_t errnum; /* ERROR: the errno; other types: their value (a pid) */
   char text[4000];
 } kr_sync_msg;
 
@@ -32,6 +33,12 @@ int kr_sync_send_error (int fd, const kr_error *e);
 /* Waits for WANT; an ERROR from the peer becomes *err; EOF means the peer
  * died ("init exited before it was ready"). */
 int kr_sync_wait (int fd, enum kr_sync_type want, kr_error **err);
+
+/* A message carrying VALUE (in errnum). */
+int kr_sync_send_value (int fd, enum kr_sync_type type, int32_t value, kr_error **err);
+/* The next message into *M: 1, or 0 at EOF; an ERROR from the peer becomes
+ * *err and -1. */
+int kr_sync_recv (int fd, kr_sync_msg *m, kr_error **err);
 
 /* SCM_RIGHTS: send one fd, receive one fd. */
 int kr_send_fd (int sock, int fd, kr_error **err);

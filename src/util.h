@@ -24,6 +24,7 @@ kr_closep (int *fd)
     {
       int saved = errno;
       close (*fd);
+      *fd = -1; /* a second call must not close a reused number */
       errno = saved;
     }
 }

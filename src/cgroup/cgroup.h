@@ -51,6 +51,9 @@ int kr_cgroup_v2_fd (kr_cgroup *cg);
 
 /* Moves PID (a whole thread group) into the cgroup in every hierarchy. */
 int kr_cgroup_attach (kr_cgroup *cg, pid_t pid, kr_error **err);
+/* The same into existing sub-cgroups, given as `exec --cgroup` takes them
+ * (ARGS: "path", or "ctrl[,ctrl]:path" ...; none means kr_cgroup_attach). */
+int kr_cgroup_attach_sub (kr_cgroup *cg, pid_t pid, char *const *args, size_t n, kr_error **err);
 
 /* The device rules: deny everything, then linux.resources.devices in order
  * (each rule validated, errors name the JSON path), then the defaults of the

@@ -38,6 +38,23 @@ int cli_parse (int argc, char **argv, const cli_opt *opts, bool stop_at_first_po
                char ***pos, int *npos, kr_error **err);
 void cli_usage (const char *cmd, const char *args, const char *summary, const cli_opt *opts);
 
+/* A flag that may be given many times (runc's slice flags: --env, --cap):
+ * every value is appended, in order, to *values (pointers into argv,
+ * NULL-terminated, malloc'd by the parser) and counted in *n. */
+typedef struct cli_list_opt
+{
+  const char *name;
+  char short_name;
+  char ***values;
+  size_t *n;
+  const char *help;
+} cli_list_opt;
+
+/* cli_parse, plus the repeatable flags of LISTS (may be NULL). */
+int cli_parse_lists (int argc, char **argv, const cli_opt *opts, const cli_list_opt *lists,
+                     bool stop_at_first_positional, char ***pos, int *npos, kr_error **err);
+void cli_usage_lists (const cli_list_opt *lists);
+
 /* Logging, as runc does it: errors to stderr as one line, and to --log in
  * logrus's text or JSON line format. */
 void cli_log_init (const cli_global *g);
@@ -66,6 +83,7 @@ int cmd_pause (cli_global *g, int argc, char **argv);
 int cmd_resume (cli_global *g, int argc, char **argv);
 int cmd_ps (cli_global *g, int argc, char **argv);
 int cmd_events (cli_global *g, int argc, char **argv);
+int cmd_exec (cli_global *g, int argc, char **argv);
 
 /* Shared by create and run. */
 typedef struct cli_create_flags
@@ -98,5 +116,7 @@ int cli_listen_fds (void);
 
 /* Connects to a console socket path: a SOCK_CLOEXEC fd, or -1 with *err. */
 int cli_connect_console (const char *path, kr_error **err);
+/* The same for any unix socket a flag names (--pidfd-socket). */
+int cli_connect_unix (const char *flag, const char *path, kr_error **err);
 
 #endif

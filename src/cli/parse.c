@@ -23,9 +23,39 @@ find_short (const cli_opt *opts, char c)
   return NULL;
 }
 
+static const cli_list_opt *
+find_list (const cli_list_opt *lists, const char *name, size_t len)
+{
+  for (const cli_list_opt *l = lists; l && l->name; l++)
+    if ((len == 1 && l->short_name == name[0])
+        || (strlen (l->name) == len && strncmp (l->name, name, len) == 0))
+      return l;
+  return NULL;
+}
+
+static int
+list_append (const cli_list_opt *l, char *value)
+{
+  char **v = realloc (*l->values, (*l->n + 2) * sizeof *v);
+
+  if (v == NULL)
+    return -1;
+  v[(*l->n)++] = value;
+  v[*l->n] = NULL;
+  *l->values = v;
+  return 0;
+}
+
 int
 cli_parse (int argc, char **argv, const cli_opt *opts, bool stop_at_first_positional,
            char ***pos, int *npos, kr_error **err)
+{
+  return cli_parse_lists (argc, argv, opts, NULL, stop_at_first_positional, pos, npos, err);
+}
+
+int
+cli_parse_lists (int argc, char **argv, const cli_opt *opts, const cli_list_opt *lists,
+                 bool stop_at_first_positional, char ***pos, int *npos, kr_error **err)
 {
   char **out = calloc ((size_t) argc + 1, sizeof *out);
   int n = 0;
@@ -71,6 +101,22 @@ cli_parse (int argc, char **argv, const cli_opt *opts, bool stop_at_first_positi
         }
       if (o == NULL)
         o = find_long (opts, name, len);
+      if (o == NULL && find_list (lists, name, len))
+        {
+          const cli_list_opt *l = find_list (lists, name, len);
+          char *v = eq ? (char *) eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+          if (v == NULL)
+            {
+              free (out);
+              return kr_error_set (err, 0, "flag needs an argument: -%s", l->name);
+            }
+          if (list_append (l, v) < 0)
+            {
+              free (out);
+              return kr_error_set (err, ENOMEM, "parse flags");
+            }
+          continue;
+        }
       if (o == NULL)
         {
           free (out);
@@ -113,6 +159,20 @@ cli_usage (const char *cmd, const char *args, const char *summary, const cli_opt
       printf ("   %-28s %s\n", left, o->help);
     }
   printf ("   %-28s %s\n", "--help, -h", "show help");
+}
+
+void
+cli_usage_lists (const cli_list_opt *lists)
+{
+  for (const cli_list_opt *l = lists; l && l->name; l++)
+    {
+      char left[64];
+      if (l->short_name)
+        snprintf (left, sizeof left, "--%s, -%c value", l->name, l->short_name);
+      else
+        snprintf (left, sizeof left, "--%s value", l->name);
+      printf ("   %-28s %s (may be repeated)\n", left, l->help);
+    }
 }
 
 int
