@@ -46,6 +46,17 @@ test_errno_ret() {
   expect_contains "$out" "rc=0"
 }
 
+test_exec_gets_the_filter() {
+  local b out rc=0
+  b=$(new_bundle ex "$TMPFS | .linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 38}]} | .process.args = [\"sleep\", \"1000\"]")
+  bundle_ok "$b" || return 1
+  k run -d --bundle "$b" "$ID"
+  out=$(k exec "$ID" sh -c 'grep ^Seccomp: /proc/self/status; mkdir /tmp/x 2>&1; echo rc=$?') || rc=$?
+  expect_contains "$out" "Seccomp:	2"
+  expect_contains "$out" "Function not implemented"
+  expect_contains "$out" "rc=1"
+}
+
 test_errno_default_is_eperm() {
   local out
   out=$(seccomp_run a '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}' 'mkdir /tmp/x')
