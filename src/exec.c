@@ -161,36 +161,48 @@ open_container (const kr_exec_opts *o, struct exec_run *r, kr_error **err)
   return kr_pidfd_open_init (r->st, &r->init_pidfd, err);
 }
 
-/* The helper's reports: the pid of the process, then READY from the process
- * just before execve, then EOF when execve closed the socket. */
+/* The reports: the helper's pid of the process, the process's READY just
+ * before execve (the two in either order: they race), then EOF when the
+ * helper has exited and execve closed the process's end. */
 static int
 collect (const kr_exec_opts *o, struct exec_run *r, kr_error **err)
 {
+  bool ready = false;
   kr_sync_msg m;
   int n;
 
-  n = kr_sync_recv (r->sync[0], &m, err);
-  waitpid (r->helper, NULL, 0);
-  r->helper = 0;
+  while ((n = kr_sync_recv (r->sync[0], &m, err)) > 0)
+    {
+      if (m.type == KR_SYNC_PID && r->pid == 0)
+        {
+          r->pid = (pid_t) m.errnum;
+          waitpid (r->helper, NULL, 0);
+          r->helper = 0;
+          /* Our child (CLONE_PARENT) and not reaped: the pid is its own. */
+          r->pidfd = (int) syscall (SYS_pidfd_open, r->pid, 0);
+          if (r->pidfd < 0)
+            return kr_error_set (err, errno, "pidfd_open %d", (int) r->pid);
+        }
+      else if (m.type == KR_SYNC_READY && !ready)
+        ready = true;
+      else
+        return kr_error_set (err, 0, "sync: unexpected message %u", m.type);
+    }
+  /* After an error the process's pid may still be on its way: learn it, so
+   * that it is reaped, not left a zombie. */
+  for (int i = 0, k; n < 0 && r->pid == 0 && i < 4; i++)
+    {
+      if ((k = kr_sync_recv (r->sync[0], &m, NULL)) == 0)
+        break;
+      if (k > 0 && m.type == KR_SYNC_PID)
+        r->pid = (pid_t) m.errnum;
+    }
   if (n < 0)
     return -1;
-  if (n == 0 || m.type != KR_SYNC_PID)
+  if (r->pid == 0)
     return kr_error_set (err, 0, "exec helper exited before the process was started");
-  r->pid = (pid_t) m.errnum;
-  /* Our child (CLONE_PARENT) and not reaped: the pid is its own. */
-  r->pidfd = (int) syscall (SYS_pidfd_open, r->pid, 0);
-  if (r->pidfd < 0)
-    return kr_error_set (err, errno, "pidfd_open %d", (int) r->pid);
-  n = kr_sync_recv (r->sync[0], &m, err);
-  if (n < 0)
-    return -1;
-  if (n == 0 || m.type != KR_SYNC_READY)
+  if (!ready)
     return kr_error_set (err, 0, "exec process exited before it was ready");
-  n = kr_sync_recv (r->sync[0], &m, err);
-  if (n < 0)
-    return -1;
-  if (n > 0)
-    return kr_error_set (err, 0, "sync: unexpected message %u", m.type);
   if (o->pid_file && write_pid_file (o->pid_file, r->pid, err) < 0)
     return -1;
   if (o->pidfd_socket >= 0 && kr_send_fd (o->pidfd_socket, r->pidfd, err) < 0)
