@@ -190,12 +190,12 @@ process_run (kr_exec_child *c)
       || kr_sync_send (c->sync_fd, KR_SYNC_READY, &err) < 0)
     {
       kr_sync_send_error (c->sync_fd, err);
-      _exit (127);
+      _exit (127); /* a forked child: never returns to the caller */
     }
   /* On success the sync socket (close-on-exec) closes: the caller's EOF. */
   kr_process_exec (c->p, c->seccomp, exec_path, envp, &err);
   kr_sync_send_error (c->sync_fd, err);
-  _exit (127);
+  _exit (127); /* a forked child: never returns to the caller */
 }
 
 void
@@ -208,7 +208,7 @@ kr_exec_child_run (kr_exec_child *c)
   if (enter (c, &err) < 0)
     {
       kr_sync_send_error (c->sync_fd, err);
-      _exit (1);
+      _exit (1); /* a forked child: never returns to the caller */
     }
   /* CLONE_PARENT: the process is the caller's child, so it waits for it and
    * no helper stays behind; a sibling's exit signal must be 0 for clone3. */
@@ -221,8 +221,8 @@ kr_exec_child_run (kr_exec_child *c)
     {
       kr_error_set (&err, errno, "clone3 into the container's pid namespace");
       kr_sync_send_error (c->sync_fd, err);
-      _exit (1);
+      _exit (1); /* a forked child: never returns to the caller */
     }
   kr_sync_send_value (c->sync_fd, KR_SYNC_PID, (int32_t) pid, NULL);
-  _exit (0);
+  _exit (0); /* a forked child: never returns to the caller */
 }

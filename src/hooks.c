@@ -206,8 +206,8 @@ hook_child (const oci_hook *h, int fds[3], int report, const char *dir, char *co
 fail:
   e = errno;
   if (write (report, &e, sizeof e) < 0)
-    _exit (127);
-  _exit (127);
+    _exit (127); /* a forked child: never returns to the caller */
+  _exit (127); /* a forked child: never returns to the caller */
 }
 
 struct capture
