@@ -103,34 +103,6 @@ clone_init (unsigned long flags, int cgroup_fd, int *pidfd)
   return (pid_t) syscall (SYS_clone3, &args, sizeof args);
 }
 
-static int
-write_pid_file (const char *path, pid_t pid, kr_error **err)
-{
-  _cleanup_free_ char *tmp = NULL;
-  _cleanup_close_ int fd = -1;
-  char buf[32];
-  int len = snprintf (buf, sizeof buf, "%d", (int) pid);
-
-  /* The caller (containerd's shim, conmon) reads it as soon as create
-   * returns: it must never see a partial file. */
-  if (asprintf (&tmp, "%s.krill-tmp", path) < 0)
-    return kr_error_set (err, ENOMEM, "pid file");
-  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return kr_error_set (err, errno, "open pid file %s", tmp);
-  if (write (fd, buf, (size_t) len) != len)
-    {
-      unlink (tmp);
-      return kr_error_set (err, errno, "write pid file %s", tmp);
-    }
-  if (rename (tmp, path) < 0)
-    {
-      unlink (tmp);
-      return kr_error_set (err, errno, "rename pid file %s", path);
-    }
-  return 0;
-}
-
 static kr_state *
 make_state (const kr_create_opts *o, const oci_config *cfg, const char *bundle,
             const char *rootfs, const kr_cgroup *cg)
@@ -369,7 +341,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
     return kr_error_set (err, 0, "container init exited before it was ready");
   if (kr_state_write (r->dirfd, st, err) < 0)
     return -1;
-  if (o->pid_file && write_pid_file (o->pid_file, r->pid, err) < 0)
+  if (o->pid_file && kr_write_pid_file (o->pid_file, r->pid, err) < 0)
     return -1;
   out->pid = r->pid;
   out->pidfd = r->pidfd;

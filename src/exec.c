@@ -77,15 +77,6 @@ check_preserved (int n, kr_error **err)
   return 0;
 }
 
-static int
-write_pid_file (const char *path, pid_t pid, kr_error **err)
-{
-  char buf[32];
-  int len = snprintf (buf, sizeof buf, "%d", (int) pid);
-
-  return kr_write_file_atomic (AT_FDCWD, path, buf, (size_t) len, 0644, err);
-}
-
 /* Everything exec holds while it works; released in one place. */
 struct exec_run
 {
@@ -203,7 +194,7 @@ collect (const kr_exec_opts *o, struct exec_run *r, kr_error **err)
     return kr_error_set (err, 0, "exec helper exited before the process was started");
   if (!ready)
     return kr_error_set (err, 0, "exec process exited before it was ready");
-  if (o->pid_file && write_pid_file (o->pid_file, r->pid, err) < 0)
+  if (o->pid_file && kr_write_pid_file (o->pid_file, r->pid, err) < 0)
     return -1;
   if (o->pidfd_socket >= 0 && kr_send_fd (o->pidfd_socket, r->pidfd, err) < 0)
     return kr_error_prefix (err, "--pidfd-socket");

@@ -157,16 +157,22 @@ state_record (const kr_state *st, kr_error **err)
   return out;
 }
 
-int
-kr_state_write_file (int dirfd, const char *name, const char *data, size_t len, kr_error **err)
+/* Temp file, (fsync when DURABLE), rename: a reader sees the old file or the
+ * new one, never a part. */
+static int
+write_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode, bool durable,
+              kr_error **err)
 {
   _cleanup_free_ char *tmp = NULL;
   _cleanup_close_ int fd = -1;
   size_t off = 0;
 
-  if (asprintf (&tmp, "%s.tmp", name) < 0)
-    return kr_error_set (err, ENOMEM, "write %s", name);
-  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (asprintf (&tmp, "%s.krill-tmp", name) < 0)
+    {
+      tmp = NULL;
+      return kr_error_set (err, ENOMEM, "write %s", name);
+    }
+  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0)
     return kr_error_set (err, errno, "open %s", tmp);
   while (off < len)
@@ -175,14 +181,32 @@ kr_state_write_file (int dirfd, const char *name, const char *data, size_t len, 
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        return kr_error_set (err, errno, "write %s", tmp);
+        {
+          int e = errno;
+          unlinkat (dirfd, tmp, 0);
+          return kr_error_set (err, e, "write %s", tmp);
+        }
       off += (size_t) n;
     }
-  if (fsync (fd) < 0)
-    return kr_error_set (err, errno, "fsync %s", tmp);
+  if (durable && fsync (fd) < 0)
+    {
+      int e = errno;
+      unlinkat (dirfd, tmp, 0);
+      return kr_error_set (err, e, "fsync %s", tmp);
+    }
   if (renameat (dirfd, tmp, dirfd, name) < 0)
-    return kr_error_set (err, errno, "rename %s", name);
+    {
+      int e = errno;
+      unlinkat (dirfd, tmp, 0);
+      return kr_error_set (err, e, "rename %s", name);
+    }
   return 0;
+}
+
+int
+kr_state_write_file (int dirfd, const char *name, const char *data, size_t len, kr_error **err)
+{
+  return write_atomic (dirfd, name, data, len, 0600, true, err);
 }
 
 int
@@ -516,38 +540,17 @@ int
 kr_write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
                       kr_error **err)
 {
-  _cleanup_free_ char *tmp = NULL;
-  _cleanup_close_ int fd = -1;
-  size_t off = 0;
+  return write_atomic (dirfd, name, data, len, mode, false, err);
+}
 
-  if (asprintf (&tmp, "%s.krill-tmp", name) < 0)
-    {
-      tmp = NULL;
-      return kr_error_set (err, ENOMEM, "write %s", name);
-    }
-  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-  if (fd < 0)
-    return kr_error_set (err, errno, "open %s", tmp);
-  while (off < len)
-    {
-      ssize_t n = write (fd, data + off, len - off);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int e = errno;
-          unlinkat (dirfd, tmp, 0);
-          return kr_error_set (err, e, "write %s", tmp);
-        }
-      off += (size_t) n;
-    }
-  if (renameat (dirfd, tmp, dirfd, name) < 0)
-    {
-      int e = errno;
-      unlinkat (dirfd, tmp, 0);
-      return kr_error_set (err, e, "rename %s", name);
-    }
-  return 0;
+int
+kr_write_pid_file (const char *path, pid_t pid, kr_error **err)
+{
+  char buf[32];
+  int len = snprintf (buf, sizeof buf, "%d", (int) pid);
+
+  /* The caller (containerd's shim, conmon) reads it as soon as we return. */
+  return write_atomic (AT_FDCWD, path, buf, (size_t) len, 0644, false, err);
 }
 
 char *

@@ -76,6 +76,8 @@ int kr_proc_stat (pid_t pid, unsigned long long *start_time, char *state);
 
 /* Writes NAME under DIRFD (AT_FDCWD for a path) through a temporary file
  * and a rename: a reader never sees it partial. */
+/* A pid file, written atomically (relative paths: the caller's cwd). */
+int kr_write_pid_file (const char *path, pid_t pid, kr_error **err);
 int kr_write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
                           kr_error **err);
 

@@ -183,7 +183,7 @@ test_state_roundtrip (void)
          "state-claim-twice", NULL);
   kr_error_free (&err);
   check (kr_state_write (dirfd, &st, &err) == 0, "state-write", err ? err->msg : NULL);
-  check (faccessat (dirfd, "state.json.tmp", F_OK, 0) < 0, "state-write-no-tmp-left", NULL);
+  check (faccessat (dirfd, "state.json.krill-tmp", F_OK, 0) < 0, "state-write-no-tmp-left", NULL);
   check (kr_state_read (dirfd, &back, &err) == 0 && back && back->pid == 4242
              && back->start_time == 123456789 && strcmp (back->bundle, "/b") == 0
              && back->annotations_len == 1 && strcmp (back->annotations[0].value, "v \"quoted\"") == 0
