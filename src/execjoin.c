@@ -135,10 +135,37 @@ wipe_environment (void)
   clearenv ();
 }
 
+/* init's root, opened while init is known alive: a mount namespace's root
+ * is where its first process stood, not where init pivoted to when the
+ * runtime itself runs chrooted, and --no-pivot containers are chroots. */
+static int
+open_init_root (const kr_exec_child *c, int *fd, kr_error **err)
+{
+  char path[64];
+
+  snprintf (path, sizeof path, "/proc/%d/root", (int) c->init_pid);
+  *fd = open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (*fd < 0)
+    return kr_error_set (err, errno, "open %s", path);
+  /* Still alive after the open: the pid was not reused under us. */
+  if (syscall (SYS_pidfd_send_signal, c->init_pidfd, 0, NULL, 0) < 0)
+    return kr_error_set (err, errno, "container init %d", (int) c->init_pid);
+  return 0;
+}
+
+static int
+enter_root (int rootfd, kr_error **err)
+{
+  if (fchdir (rootfd) < 0 || chroot (".") < 0 || chdir ("/") < 0)
+    return kr_error_set (err, errno, "enter the container's root");
+  return 0;
+}
+
 static int
 enter (kr_exec_child *c, kr_error **err)
 {
-  int keep[3] = { c->sync_fd, c->console_fd, c->init_pidfd };
+  _cleanup_close_ int rootfd = -1;
+  int keep[4] = { c->sync_fd, c->console_fd, c->init_pidfd, -1 };
 
   if (kr_sync_wait (c->sync_fd, KR_SYNC_GO, err) < 0)
     return -1;
@@ -150,9 +177,12 @@ enter (kr_exec_child *c, kr_error **err)
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return kr_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   wipe_environment ();
+  if (open_init_root (c, &rootfd, err) < 0)
+    return -1;
+  keep[3] = rootfd;
   if (close_host_fds (c->preserve_fds, keep, ARRAY_SIZE (keep), err) < 0)
     return -1;
-  if (join_namespaces (c, err) < 0)
+  if (join_namespaces (c, err) < 0 || enter_root (rootfd, err) < 0)
     return -1;
   kr_closep (&c->init_pidfd);
   return 0;

@@ -362,4 +362,14 @@ test_exec_entering_krill_is_sealed() {
   wait "$kpid" || fail "exec failed: $(cat "$T/out")"
 }
 
+# A --no-pivot container is a chroot inside its mount namespace: exec must
+# land in init's root, not in the namespace's.
+test_exec_no_pivot_lands_in_the_rootfs() {
+  local b
+  b=$(new_bundle np '.process.args = ["sleep", "1000"]')
+  k run -d --no-pivot --bundle "$b" "$ID"
+  expect_eq "$(k exec "$ID" cat /etc/motd)" "krill test rootfs"
+  expect_eq "$(k exec "$ID" sh -c 'ls / | grep -c -x work')" 0
+}
+
 run_tests

@@ -75,6 +75,10 @@ assert_nothing_left() {
 
 skip() { echo "SKIP: $*"; exit 77; }
 
+# True when the tests run chrooted (e.g. ../shared/fresh-machine/check.sh):
+# paths under /proc/PID/root of another mount namespace then read differently.
+in_chroot() { [ "$(stat -c %d:%i /)" != "$(stat -c %d:%i /proc/1/root/. 2>/dev/null)" ]; }
+
 run_tests() {
   local fn rc out
   [ "$(id -u)" = 0 ] || { for fn in $(declare -F | awk '{print $3}' | grep '^test_'); do echo "skip $FILE_TAG/${fn#test_} # needs root"; done; return 0; }
