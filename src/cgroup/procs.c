@@ -20,6 +20,43 @@
 #define KR_CG_DRAIN_MS 10000
 /* ------------------------------------------------------------------ pids, kill */
 
+/* Calls FN for every child cgroup of DIRFD (a directory fd of it), with the
+ * child's name; children that vanish meanwhile are skipped. */
+static int
+each_child (int dirfd, int (*fn) (int dirfd, int sub, const char *name, void *arg, kr_error **err),
+            void *arg, kr_error **err)
+{
+  _cleanup_closedir_ DIR *d = NULL;
+  struct dirent *de;
+  int dfd = openat (dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (dfd < 0 || (d = fdopendir (dfd)) == NULL)
+    {
+      int e = errno;
+      if (dfd >= 0)
+        close (dfd);
+      return kr_error_set (err, e, "open cgroup directory");
+    }
+  while ((errno = 0, de = readdir (d)) != NULL)
+    {
+      _cleanup_close_ int sub = -1;
+      if (de->d_type != DT_DIR || strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      sub = openat (dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+      if (sub < 0 && errno == ENOENT)
+        continue;
+      if (sub < 0)
+        return kr_error_set (err, errno, "open %s", de->d_name);
+      if (fn (dirfd, sub, de->d_name, arg, err) < 0)
+        return -1;
+    }
+  if (errno != 0)
+    return kr_error_set (err, errno, "read cgroup directory");
+  return 0;
+}
+
+
+
 typedef struct pidvec
 {
   pid_t *v;
@@ -27,13 +64,21 @@ typedef struct pidvec
 } pidvec;
 
 /* Appends the pids of DIRFD's cgroup.procs and of every cgroup below. */
+static int collect (int dirfd, pidvec *out, kr_error **err);
+
+static int
+collect_child (int dirfd, int sub, const char *name, void *arg, kr_error **err)
+{
+  (void) dirfd;
+  if (collect (sub, arg, err) < 0)
+    return kr_error_prefix (err, "%s", name);
+  return 0;
+}
+
 static int
 collect (int dirfd, pidvec *out, kr_error **err)
 {
   _cleanup_free_ char *procs = NULL;
-  _cleanup_closedir_ DIR *d = NULL;
-  struct dirent *de;
-  int dfd;
 
   if (kr_cg_read_at (dirfd, "cgroup.procs", &procs, err) < 0)
     return -1;
@@ -53,30 +98,7 @@ collect (int dirfd, pidvec *out, kr_error **err)
         }
       out->v[out->n++] = (pid_t) v;
     }
-  dfd = openat (dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0 || (d = fdopendir (dfd)) == NULL)
-    {
-      int e = errno;
-      if (dfd >= 0)
-        close (dfd);
-      return kr_error_set (err, e, "open cgroup directory");
-    }
-  while ((errno = 0, de = readdir (d)) != NULL)
-    {
-      _cleanup_close_ int sub = -1;
-      if (de->d_type != DT_DIR || strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-        continue;
-      sub = openat (dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-      if (sub < 0 && errno == ENOENT)
-        continue;
-      if (sub < 0)
-        return kr_error_set (err, errno, "open %s", de->d_name);
-      if (collect (sub, out, err) < 0)
-        return kr_error_prefix (err, "%s", de->d_name);
-    }
-  if (errno != 0)
-    return kr_error_set (err, errno, "read cgroup directory");
-  return 0;
+  return each_child (dirfd, collect_child, out, err);
 }
 
 int
@@ -121,39 +143,24 @@ kill_tree (int dirfd, bool *left, kr_error **err)
   return 0;
 }
 
+static int remove_children (int dirfd, kr_error **err);
+
+static int
+remove_child (int dirfd, int sub, const char *name, void *arg, kr_error **err)
+{
+  (void) arg;
+  if (remove_children (sub, err) < 0)
+    return kr_error_prefix (err, "%s", name);
+  if (unlinkat (dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return kr_error_set (err, errno, "rmdir %s", name);
+  return 0;
+}
+
 /* Removes the cgroups below DIRFD (made by the container), deepest first. */
 static int
 remove_children (int dirfd, kr_error **err)
 {
-  _cleanup_closedir_ DIR *d = NULL;
-  struct dirent *de;
-  int dfd = openat (dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-  if (dfd < 0 || (d = fdopendir (dfd)) == NULL)
-    {
-      int e = errno;
-      if (dfd >= 0)
-        close (dfd);
-      return kr_error_set (err, e, "open cgroup directory");
-    }
-  while ((errno = 0, de = readdir (d)) != NULL)
-    {
-      _cleanup_close_ int sub = -1;
-      if (de->d_type != DT_DIR || strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-        continue;
-      sub = openat (dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-      if (sub < 0 && errno == ENOENT)
-        continue;
-      if (sub < 0)
-        return kr_error_set (err, errno, "open %s", de->d_name);
-      if (remove_children (sub, err) < 0)
-        return kr_error_prefix (err, "%s", de->d_name);
-      if (unlinkat (dirfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-        return kr_error_set (err, errno, "rmdir %s", de->d_name);
-    }
-  if (errno != 0)
-    return kr_error_set (err, errno, "read cgroup directory");
-  return 0;
+  return each_child (dirfd, remove_child, NULL, err);
 }
 
 static long
