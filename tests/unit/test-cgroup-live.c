@@ -20,29 +20,13 @@
 #include "cgroup/cgroup-internal.h"
 #include "util.h"
 
-static int passed, failed, skipped;
+#include "check.h"
+
 static char prefix[64];
 static pid_t children[4];
 static char *mounts[32];
 static size_t n_mounts;
 
-static void
-check (const char *name, bool ok, const char *fmt, ...)
-{
-  if (ok)
-    {
-      printf ("ok %s\n", name);
-      passed++;
-      return;
-    }
-  va_list ap;
-  printf ("not ok %s: ", name);
-  va_start (ap, fmt);
-  vprintf (fmt, ap);
-  va_end (ap);
-  printf ("\n");
-  failed++;
-}
 
 /* Runs CALL, then reports it with the error it left: C leaves the order
  * in which arguments are evaluated open, so never both in one call. */

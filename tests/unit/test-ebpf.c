@@ -23,25 +23,9 @@
 #include "cgroup/ebpf.h"
 #include "util.h"
 
-static int passed, failed, skipped;
+#include "check.h"
 
-static void
-check (const char *name, bool ok, const char *fmt, ...)
-{
-  if (ok)
-    {
-      printf ("ok %s\n", name);
-      passed++;
-      return;
-    }
-  va_list ap;
-  printf ("not ok %s: ", name);
-  va_start (ap, fmt);
-  vprintf (fmt, ap);
-  va_end (ap);
-  printf ("\n");
-  failed++;
-}
+
 
 static void
 skip (const char *name, const char *reason)
