@@ -43,7 +43,8 @@ kv() { awk -v k="$2" '$1 == k { print $2 }' "$1"; } # kv FILE KEY: "key value" f
 test_memory_limit_and_oom() {
   local rc=0
   need_ctrl memory
-  created m '.linux.resources.memory = {"limit": 33554432, "swap": 33554432} | .process.args = ["sh", "-c", "head -c 200m /dev/zero | tail; echo tail=$?"]'
+  created m '.linux.resources.memory = {"limit": 33554432, "swap": 33554432} | .process.args = ["sh", "-c", "head -c 200m /dev/zero | sh -c \"echo 1000 >/proc/self/oom_score_adj; exec tail\"; echo tail=$?"]'
+  # oom_score_adj 1000: the OOM killer takes tail, never the shell (pid 1) that reports
   if [ -n "$V2" ]; then
     expect_file "$(cgf memory m memory.max)" 33554432
     expect_file "$(cgf memory m memory.swap.max)" 0
