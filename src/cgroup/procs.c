@@ -171,6 +171,27 @@ now_ms (void)
   return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* After the leaf PATH of H went: the parents krill made.  Someone else may
+ * have put a cgroup in one since; then it, and what is above it, stays. */
+static int
+remove_parents (int mfd, kr_cg_hier *h, char *path, kr_error **err)
+{
+  for (unsigned k = 1; k < h->made; k++)
+    {
+      char *slash = strrchr (path, '/');
+      if (slash == NULL || slash == path)
+        break;
+      *slash = '\0';
+      if (unlinkat (mfd, kr_cg_rel (path), AT_REMOVEDIR) == 0 || errno == ENOENT)
+        continue;
+      if (errno == EBUSY || errno == ENOTEMPTY)
+        break;
+      return kr_error_set (err, errno, "rmdir %s%s", h->mountpoint, path);
+    }
+  h->made = 0;
+  return 0;
+}
+
 /* First pass (KILL_ONLY): SIGKILL what is in H's leaf.  Second pass: wait
  * until it is empty, remove it and the parents krill made. */
 static int
@@ -231,22 +252,26 @@ destroy_hier (kr_cg_hier *h, bool kill_only, kr_error **err)
       nanosleep (&(struct timespec) { 0, 5 * 1000 * 1000 }, NULL);
     }
 
-  /* The parents krill made: someone else may have put a cgroup in one
-   * since; then it, and what is above it, stays. */
-  for (unsigned k = 1; k < h->made; k++)
-    {
-      char *slash = strrchr (path, '/');
-      if (slash == NULL || slash == path)
-        break;
-      *slash = '\0';
-      if (unlinkat (mfd, kr_cg_rel (path), AT_REMOVEDIR) == 0 || errno == ENOENT)
-        continue;
-      if (errno == EBUSY || errno == ENOTEMPTY)
-        break;
-      return kr_error_set (err, errno, "rmdir %s%s", h->mountpoint, path);
-    }
-  h->made = 0;
-  return 0;
+  return remove_parents (mfd, h, path, err);
+}
+
+/* Without a process or a child cgroup left in it, the leaf goes at the
+ * first rmdir: no listing, no kill.  1: removed (with its made parents),
+ * 0: busy (the caller kills and drains), -1: error. */
+static int
+try_remove (kr_cg_hier *h, kr_error **err)
+{
+  _cleanup_close_ int mfd = open (h->mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  _cleanup_free_ char *path = strdup (h->path);
+
+  if (mfd < 0 || path == NULL)
+    return kr_error_set (err, errno, "open %s", h->mountpoint);
+  if (unlinkat (mfd, kr_cg_rel (path), AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return errno == EBUSY || errno == ENOTEMPTY ? 0
+                                                : kr_error_set (err, errno, "rmdir %s%s",
+                                                                h->mountpoint, path);
+  kr_closep (&h->fd);
+  return remove_parents (mfd, h, path, err) < 0 ? -1 : 1;
 }
 
 int
@@ -256,6 +281,21 @@ kr_cgroup_destroy (kr_cgroup *cg, kr_error **err)
 
   if (cg == NULL)
     return 0;
+  /* Mostly the container is gone already (its pid namespace died with its
+   * init): then removing is all there is to do. */
+  for (size_t i = 0; i < cg->n; i++)
+    if (cg->h[i].made > 0)
+      {
+        _cleanup_error_ kr_error *e = NULL;
+        int r = try_remove (&cg->h[i], &e);
+        if (r < 0 && ret == 0 && err != NULL)
+          {
+            kr_error_free (err);
+            *err = TAKE_PTR (e);
+          }
+        if (r < 0)
+          ret = -1;
+      }
   /* Kill everywhere first: on v1 a process sits in every hierarchy, and
    * the first rmdir would otherwise wait for it alone.  A failure in one
    * hierarchy does not stop the others; the first is reported. */
