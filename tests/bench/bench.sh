@@ -17,7 +17,14 @@
 #   KRILL=<top>/krill         the krill binary; if it is missing or its smoke
 #                             `run` fails, the others are still measured and
 #                             the report says "krill: not measured (reason)"
-#   LIMITS=1                  also: run with a 64 MiB memory and a 64 pids limit
+#   LIMITS=1                  also: run with a 64 MiB memory and a 64 pids limit,
+#                             and the memory charged to a created container
+#                             with those limits (its init waiting for start):
+#                             v1 memory.stat rss + cache plus
+#                             memory.kmem.usage_in_bytes, v2 memory.stat
+#                             anon + file + kernel, KiB.  Not usage_in_bytes /
+#                             memory.current: those include the per-cpu charge
+#                             batch (64 pages) and read 256 KiB for everyone.
 #   EXEC=1                    also: exec /bin/true into a running container
 #                             (busybox sleep 1000)
 #   OCI_VERSION=1.0.2         ociVersion of the bench config.json (see below)
@@ -332,6 +339,41 @@ case_limits ()
   rm -rf -- "$BUNDLE"
 }
 
+# charge_of DIR: the memory charged to the memory cgroup DIR, KiB
+charge_of ()
+{
+  local d=$1
+  if [ -f "$d/memory.kmem.usage_in_bytes" ]; then
+    awk -v k="$(cat "$d/memory.kmem.usage_in_bytes")" \
+      '$1 == "rss" || $1 == "cache" { b += $2 } END { print int((b + k) / 1024) }' "$d/memory.stat"
+  else
+    awk '$1 == "anon" || $1 == "file" || $1 == "kernel" { b += $2 } END { print int(b / 1024) }' \
+      "$d/memory.stat"
+  fi
+}
+
+case_charge ()
+{
+  local r=$1 d
+  [ "$r" = floor ] && return
+  failed charge "$r" && return
+  new_container "$r" "$TPL_LIMITS_SLEEP"
+  if timed rt "$r" create --bundle "$BUNDLE" "$ID"; then
+    d=/sys/fs/cgroup/memory/$BENCH_CG/$ID
+    [ "$CGMODE" = "cgroup v2" ] && d=/sys/fs/cgroup/$BENCH_CG/$ID
+    if [ -f "$d/memory.stat" ]; then
+      record charge "$r" "$(charge_of "$d")"
+    else
+      echo "no $d/memory.stat" > "$ERRF"
+      fail charge "$r" "no memory cgroup"
+    fi
+  else
+    fail charge "$r" "create: exit $?"
+  fi
+  rt "$r" delete -f "$ID" > /dev/null 2>&1
+  rm -rf -- "$BUNDLE"
+}
+
 declare -A EXEC_ID
 exec_setup ()
 {
@@ -388,6 +430,7 @@ make_bundle_parts ()
   TPL_LIMITS=$(jq '.linux.resources.memory = { limit: 67108864 }
                  | .linux.resources.pids = { limit: 64 }' <<< "$base") || return 1
   TPL_SLEEP=$(jq '.process.args = ["/bin/sleep", "1000"]' <<< "$base") || return 1
+  TPL_LIMITS_SLEEP=$(jq '.process.args = ["/bin/sleep", "1000"]' <<< "$TPL_LIMITS") || return 1
 }
 
 # smoke RUNTIME: is it there, and can it run /bin/true?
@@ -504,6 +547,7 @@ report ()
   report_row delete life "delete (stopped)" ms
   [ -x "$GNU_TIME" ] && report_row rss rss "run: peak RSS" KiB
   [ "$LIMITS" = 1 ] && report_row limits limits "run, memory 64 MiB + pids 64" ms
+  [ "$LIMITS" = 1 ] && report_row charge charge "created container: memory charge" KiB
   [ "$EXEC" = 1 ] && report_row exec exec "exec /bin/true" ms
   return 0
 }
@@ -541,7 +585,7 @@ inner ()
   SECONDS=0
   [ "$EXEC" = 1 ] && exec_setup
   local cases=(case_run case_lifecycle case_rss)
-  [ "$LIMITS" = 1 ] && cases+=(case_limits)
+  [ "$LIMITS" = 1 ] && cases+=(case_limits case_charge)
   [ "$EXEC" = 1 ] && cases+=(case_exec)
   local all=("${MEASURED[@]}" floor) m=$(( ${#MEASURED[@]} + 1 ))
 
