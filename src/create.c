@@ -311,11 +311,19 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   ctx.preserve_fds = o->listen_fds + o->preserve_fds;
   ctx.state = st;
 
+  /* Init enters the v1 hierarchies itself (kr_cgroup_enter): cheaper than
+   * a write of its pid from here. A user namespace, when krill has them,
+   * must be unshared by init after that, or entered by the parent. */
+  ctx.cg = r->cg;
+  ctx.cg_in_v2 = kr_cgroup_v2_fd (r->cg) >= 0;
   r->pid = clone_init (r->ns.clone_flags, kr_cgroup_v2_fd (r->cg), &r->pidfd);
   /* Linux before 5.7 knows no CLONE_INTO_CGROUP (E2BIG: clone_args too
-   * large for it): kr_cgroup_attach below places init before it runs. */
-  if (r->pid < 0 && kr_cgroup_v2_fd (r->cg) >= 0 && (errno == E2BIG || errno == EINVAL))
-    r->pid = clone_init (r->ns.clone_flags, -1, &r->pidfd);
+   * large for it): init then enters the v2 cgroup too. */
+  if (r->pid < 0 && ctx.cg_in_v2 && (errno == E2BIG || errno == EINVAL))
+    {
+      ctx.cg_in_v2 = false;
+      r->pid = clone_init (r->ns.clone_flags, -1, &r->pidfd);
+    }
   if (r->pid < 0)
     return kr_error_set (err, errno, "clone3");
   if (r->pid == 0)
@@ -326,9 +334,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   kr_closep (&r->sync[1]);
   st->pid = r->pid;
 
-  /* 5. Place init, let it go, wait until it waits for `start`. */
-  if (kr_cgroup_attach (r->cg, r->pid, err) < 0)
-    return -1;
+  /* 5. Let init go, wait until it waits for `start`. */
   if (kr_sync_send (r->sync[0], KR_SYNC_GO, err) < 0)
     return -1;
   if (runtime_hooks (cfg, st, r->sync[0], err) < 0)

@@ -2,6 +2,7 @@
  * process, start the helper, place it in the cgroup, collect the process. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +20,10 @@
 #include "pidfd.h"
 #include "sync.h"
 #include "util.h"
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
 
 static const struct
 {
@@ -201,6 +206,32 @@ collect (const kr_exec_opts *o, struct exec_run *r, kr_error **err)
   return 0;
 }
 
+/* The helper: a fork, born in the container's v2 cgroup when CGROUP_FD is
+ * one (CLONE_INTO_CGROUP; *IN_V2 says so on both sides). */
+static pid_t
+spawn_helper (int cgroup_fd, bool *in_v2)
+{
+  struct clone_args args;
+  pid_t pid;
+
+  if (cgroup_fd >= 0)
+    {
+      memset (&args, 0, sizeof args);
+      args.flags = CLONE_INTO_CGROUP;
+      args.exit_signal = SIGCHLD;
+      args.cgroup = (uint64_t) cgroup_fd;
+      pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
+      /* E2BIG, EINVAL: a kernel before 5.7; the helper then enters itself. */
+      if (pid >= 0 || (errno != E2BIG && errno != EINVAL))
+        {
+          *in_v2 = true;
+          return pid;
+        }
+    }
+  *in_v2 = false;
+  return fork ();
+}
+
 static int
 exec_steps (const kr_exec_opts *o, struct exec_run *r, kr_created *out, kr_error **err)
 {
@@ -229,7 +260,10 @@ exec_steps (const kr_exec_opts *o, struct exec_run *r, kr_created *out, kr_error
   c.preserve_fds = o->preserve_fds;
   c.seccomp = r->seccomp;
 
-  r->helper = fork ();
+  c.cg = r->cg;
+  c.cgroups = o->cgroups;
+  c.cgroups_len = o->cgroups_len;
+  r->helper = spawn_helper (o->cgroups_len == 0 ? kr_cgroup_v2_fd (r->cg) : -1, &c.cg_in_v2);
   if (r->helper < 0)
     return kr_error_set (err, errno, "fork");
   if (r->helper == 0)
@@ -238,9 +272,7 @@ exec_steps (const kr_exec_opts *o, struct exec_run *r, kr_created *out, kr_error
       kr_exec_child_run (&c);
     }
   kr_closep (&r->sync[1]);
-  /* The helper is in the cgroup before it enters: so is all it clones. */
-  if (kr_cgroup_attach_sub (r->cg, r->helper, o->cgroups, o->cgroups_len, err) < 0
-      || kr_sync_send (r->sync[0], KR_SYNC_GO, err) < 0)
+  if (kr_sync_send (r->sync[0], KR_SYNC_GO, err) < 0)
     return -1;
   if (collect (o, r, err) < 0)
     return -1;

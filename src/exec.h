@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "caps.h"
+#include "cgroup/cgroup.h"
 #include "seccompfilter.h"
 #include "container.h"
 #include "error.h"
@@ -79,6 +80,10 @@ typedef struct kr_exec_child
   int console_fd;   /* -1 without a terminal */
   int preserve_fds;
   const kr_seccomp *seccomp; /* NULL: no filter */
+  kr_cgroup *cg;    /* the container's; the helper enters it */
+  char *const *cgroups; /* exec --cgroup */
+  size_t cgroups_len;
+  bool cg_in_v2;    /* the helper was cloned into the v2 leaf */
 } kr_exec_child;
 
 /* C1, in a fork of the caller; never returns. */

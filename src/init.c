@@ -1,6 +1,7 @@
 /* The container's init, in the clone3 child. Order matters and follows
- * runc: wait for the parent (cgroups joined), cgroup namespace, joined
- * namespaces, rootfs mounts, the create hooks, pivot, hostname, terminal,
+ * runc: wait for the parent, cgroup namespace (the cgroups entered first),
+ * joined namespaces, rootfs mounts, the cgroups (unless entered already),
+ * the create hooks, pivot, hostname, terminal,
  * oom score, keyring, then the process steps shared with `exec` (src/process.c), tell the
  * parent we are ready, wait for `start`, exec. */
 #define _GNU_SOURCE
@@ -17,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "error.h"
 #include "hooks.h"
 #include "process.h"
@@ -168,6 +170,9 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
 
   if (kr_sync_wait (c->sync_fd, KR_SYNC_GO, err) < 0)
     return -1;
+  /* A cgroup namespace is rooted where its creator is: enter first. */
+  if (c->ns->new_cgroup && kr_cgroup_enter (c->cg, c->cg_in_v2, err) < 0)
+    return -1;
   if (c->ns->new_cgroup && unshare (CLONE_NEWCGROUP) < 0)
     return kr_error_set (err, errno, "unshare cgroup namespace");
   if (kr_namespaces_join_rest (c->ns, err) < 0)
@@ -177,7 +182,14 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
   /* Relative bind sources are relative to the bundle, as in runc. */
   if (chdir (c->bundle) < 0)
     return kr_error_set (err, errno, "chdir to bundle %s", c->bundle);
-  if (kr_rootfs_mount (c->cfg, c->rootfs, err) < 0 || create_hooks (c, err) < 0
+  if (kr_rootfs_mount (c->cfg, c->rootfs, c->cg, err) < 0)
+    return -1;
+  /* Otherwise after the mounts, as the namespaces made by clone3 are: what
+   * krill builds for the container is charged to krill's caller, what
+   * the container does from here on (hooks included) to the container. */
+  if (!c->ns->new_cgroup && kr_cgroup_enter (c->cg, c->cg_in_v2, err) < 0)
+    return -1;
+  if (create_hooks (c, err) < 0
       || kr_rootfs_pivot (c->cfg, c->rootfs, c->no_pivot, err) < 0)
     return -1;
   /* While /dev and /proc/sys are still writable. */

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "caps.h"
+#include "cgroup/cgroup.h"
 #include "namespaces.h"
 #include "ocispec.h"
 #include "state.h"
@@ -29,6 +30,8 @@ typedef struct kr_init_ctx
   bool no_new_keyring;
   int preserve_fds;
   const kr_state *state;       /* id, bundle, annotations: for the hooks' state */
+  kr_cgroup *cg;               /* made by the parent; init enters it */
+  bool cg_in_v2;               /* cloned into its v2 cgroup already */
 } kr_init_ctx;
 
 /* Never returns on success (the user's program replaces it). */

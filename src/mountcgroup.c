@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/statfs.h>
 
+#include "cgroup/cgroup.h"
 #include "fs.h"
 #include "mountapi.h"
 #include "mountinfo.h"
@@ -190,7 +191,16 @@ mount_hierarchy (kr_mount_ctx *ctx, const struct hierarchy *h,
       size_t rl = strlen (h->root);
       const char *rel;
 
-      if (own_cgroup (h, &cg, err) < 0)
+      if (ctx->cg)
+        {
+          const char *p = kr_cgroup_path_at (ctx->cg, h->mountpoint);
+          if (p == NULL)
+            return kr_error_set (err, ENOENT, "no cgroup of the container in %s", h->mountpoint);
+          cg = strdup (p);
+          if (cg == NULL)
+            return kr_error_set (err, ENOMEM, "cgroup");
+        }
+      else if (own_cgroup (h, &cg, err) < 0)
         return -1;
       if (strcmp (h->root, "/") == 0)
         rel = cg;

@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "mountopts.h"
+#include "cgroup/cgroup.h"
 #include "ocispec.h"
 
 typedef struct kr_mount_ctx
@@ -19,6 +20,7 @@ typedef struct kr_mount_ctx
   int rootfd;         /* O_PATH fd on the rootfs (its self bind mount) */
   bool cgroupns;      /* the container has its own cgroup namespace */
   bool userns;        /* the container has its own user namespace */
+  const kr_cgroup *cg; /* the container's cgroups; NULL: the process's */
 } kr_mount_ctx;
 
 /* Mounts M inside the rootfs. A read-only tmpfs (and a read-only /dev) is

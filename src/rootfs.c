@@ -75,7 +75,8 @@ unshare_rootfs_parent (const char *rootfs, unsigned long prop, kr_error **err)
 }
 
 int
-kr_rootfs_mount (const oci_config *cfg, const char *rootfs, kr_error **err)
+kr_rootfs_mount (const oci_config *cfg, const char *rootfs, const kr_cgroup *cg,
+                 kr_error **err)
 {
   _cleanup_close_ int rootfd = -1;
   unsigned long prop;
@@ -101,6 +102,7 @@ kr_rootfs_mount (const oci_config *cfg, const char *rootfs, kr_error **err)
     .rootfd = rootfd,
     .cgroupns = has_namespace (cfg, "cgroup"),
     .userns = has_namespace (cfg, "user"),
+    .cg = cg,
   };
   for (size_t i = 0; i < cfg->mounts_len; i++)
     if (kr_mount_one (&ctx, &cfg->mounts[i], err) < 0)
@@ -160,7 +162,7 @@ int
 kr_rootfs_setup (const oci_config *cfg, const char *rootfs, bool no_pivot,
                  kr_error **err)
 {
-  if (kr_rootfs_mount (cfg, rootfs, err) < 0
+  if (kr_rootfs_mount (cfg, rootfs, NULL, err) < 0
       || kr_rootfs_pivot (cfg, rootfs, no_pivot, err) < 0
       || kr_rootfs_finalize (cfg, err) < 0)
     return kr_error_prefix (err, "rootfs");

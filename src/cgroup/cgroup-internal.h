@@ -79,6 +79,10 @@ const char *kr_cg_hier_dir (const kr_cg_hier *h, char *buf, size_t size);
 const char *kr_cg_rel (const char *path);
 int kr_cg_read_at (int dirfd, const char *name, char **out, kr_error **err);
 int kr_cg_write_at (int dirfd, const char *name, const char *data, kr_error **err);
+/* kr_cgroup_attach, SKIP_V2: but not into the v2 hierarchy. */
+int kr_cg_attach (kr_cgroup *cg, pid_t pid, bool skip_v2, kr_error **err);
+/* Puts PID into the cgroup DIRFD of a VERSION hierarchy (kr_cgroup_attach). */
+int kr_cg_attach_at (int dirfd, int version, pid_t pid, kr_error **err);
 
 /* --- v1.c */
 /* After DIRFD (a cpuset cgroup) was made or joined: an empty cpuset.cpus or

@@ -171,7 +171,9 @@ make_hier (kr_cg_mode mode, kr_cg_hier *h, kr_error **err)
       strcat (strcat (sofar, "/"), tok);
       if (made || h->made > 0)
         h->made++;
-      if (cpuset && (made || i + 1 == total) && kr_cg_v1_cpuset_inherit (fd, next, err) < 0)
+      /* Every level, made or not, as runc's cpusetEnsureParent: a task can
+       * not join below an ancestor without cpus or mems either. */
+      if (cpuset && kr_cg_v1_cpuset_inherit (fd, next, err) < 0)
         {
           r = kr_error_prefix (err, "%s%s", h->mountpoint, sofar);
           break;
@@ -232,27 +234,56 @@ kr_cgroup_create (const char *cgroups_path, const char *id, kr_cgroup **out, kr_
 int
 kr_cgroup_v2_fd (kr_cgroup *cg)
 {
-  if (cg->mode != KR_CG_UNIFIED || cg->n == 0)
-    return -1;
-  if (kr_cg_open_leaf (&cg->h[0], NULL) < 0)
-    return -1;
-  return cg->h[0].fd;
+  for (size_t i = 0; i < cg->n; i++)
+    if (cg->h[i].version == 2)
+      return kr_cg_open_leaf (&cg->h[i], NULL) < 0 ? -1 : cg->h[i].fd;
+  return -1;
+}
+
+int
+kr_cg_attach_at (int dirfd, int version, pid_t pid, kr_error **err)
+{
+  char buf[32];
+
+  /* A thread moving itself: the kernel skips cgroup_threadgroup_rwsem. A
+   * single-threaded process's thread is the whole process. */
+  if (pid == 0 && version == 1)
+    return kr_cg_write_at (dirfd, "tasks", "0", err);
+  snprintf (buf, sizeof buf, "%d", (int) pid);
+  return kr_cg_write_at (dirfd, "cgroup.procs", buf, err);
+}
+
+int
+kr_cg_attach (kr_cgroup *cg, pid_t pid, bool skip_v2, kr_error **err)
+{
+  char dir[PATH_MAX];
+
+  for (size_t i = 0; i < cg->n; i++)
+    {
+      kr_cg_hier *h = &cg->h[i];
+      if (skip_v2 && h->version == 2)
+        continue;
+      if (kr_cg_open_leaf (h, err) < 0 || kr_cg_attach_at (h->fd, h->version, pid, err) < 0)
+        return kr_error_prefix (err, "attach %d to %s", pid ? (int) pid : (int) getpid (),
+                                kr_cg_hier_dir (h, dir, sizeof dir));
+    }
+  return 0;
 }
 
 int
 kr_cgroup_attach (kr_cgroup *cg, pid_t pid, kr_error **err)
 {
-  char buf[32], dir[PATH_MAX];
+  return kr_cg_attach (cg, pid, false, err);
+}
 
-  snprintf (buf, sizeof buf, "%d", (int) pid);
+int
+kr_cgroup_enter (kr_cgroup *cg, bool in_v2, kr_error **err)
+{
+  int r = kr_cg_attach (cg, 0, in_v2, err);
+
   for (size_t i = 0; i < cg->n; i++)
-    {
-      kr_cg_hier *h = &cg->h[i];
-      if (kr_cg_open_leaf (h, err) < 0 || kr_cg_write_at (h->fd, "cgroup.procs", buf, err) < 0)
-        return kr_error_prefix (err, "attach %d to %s", (int) pid,
-                                kr_cg_hier_dir (h, dir, sizeof dir));
-    }
-  return 0;
+    kr_closep (&cg->h[i].fd);
+  return r;
 }
 
 int
@@ -296,6 +327,15 @@ kr_cgroup_path (const kr_cgroup *cg)
     if (cg->h[i].version == 1 && kr_cg_has_controller (cg->h[i].controllers, "devices"))
       return cg->h[i].path;
   return "/";
+}
+
+const char *
+kr_cgroup_path_at (const kr_cgroup *cg, const char *mountpoint)
+{
+  for (size_t i = 0; i < cg->n; i++)
+    if (cg->h[i].version == 1 && strcmp (cg->h[i].mountpoint, mountpoint) == 0)
+      return cg->h[i].path;
+  return NULL;
 }
 
 void

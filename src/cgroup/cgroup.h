@@ -19,9 +19,9 @@
  *   kr_cgroup_apply_devices (cg, cfg->linux, &err);    (and, later, resources)
  *   fd = kr_cgroup_v2_fd (cg);
  *   clone3 (... | (fd >= 0 ? CLONE_INTO_CGROUP : 0), .cgroup = fd);
- *   if (fd < 0) kr_cgroup_attach (cg, child, &err);   while the child waits
- *   the child unshares CLONE_NEWCGROUP only after it is in the cgroup, so
- *   its cgroup namespace is rooted at the container's cgroup;
+ *   the child: kr_cgroup_enter (cg, fd >= 0, &err), and only then unshares
+ *   CLONE_NEWCGROUP, so its cgroup namespace is rooted at the container's
+ *   cgroup;
  *   kr_cgroup_save (cg, state_dirfd, "cgroup", &err);
  * On any failure after kr_cgroup_create: kr_cgroup_destroy, kr_cgroup_free.
  * In `delete`: kr_cgroup_load, kr_cgroup_destroy, kr_cgroup_free. */
@@ -44,16 +44,26 @@ typedef struct kr_cgroup kr_cgroup;
 int kr_cgroup_create (const char *cgroups_path, const char *id, kr_cgroup **out,
                       kr_error **err);
 
-/* A directory fd of the leaf for clone3 (CLONE_INTO_CGROUP) on a unified host;
- * -1 on hybrid and legacy hosts, where the caller uses kr_cgroup_attach.
+/* A directory fd of the v2 leaf for clone3 (CLONE_INTO_CGROUP): on a unified
+ * host, and the unified hierarchy of a hybrid one; -1 on a legacy host.
  * Owned by CG: valid until kr_cgroup_free. */
 int kr_cgroup_v2_fd (kr_cgroup *cg);
 
-/* Moves PID (a whole thread group) into the cgroup in every hierarchy. */
+/* Moves PID (a whole thread group) into the cgroup in every hierarchy.
+ * PID 0 is the calling process, which must be single-threaded: on v1 it
+ * moves itself through "tasks", which the kernel does without taking the
+ * global threadgroup lock, whose write side waits for an RCU grace period
+ * (milliseconds, the largest single cost of a container start on v1). */
 int kr_cgroup_attach (kr_cgroup *cg, pid_t pid, kr_error **err);
+/* kr_cgroup_attach (CG, 0), leaving the v2 hierarchy alone when the caller
+ * was cloned into it (CLONE_INTO_CGROUP), then closes CG's directory fds:
+ * the caller is the container's init, which must hold no host fd. */
+int kr_cgroup_enter (kr_cgroup *cg, bool in_v2, kr_error **err);
 /* The same into existing sub-cgroups, given as `exec --cgroup` takes them
- * (ARGS: "path", or "ctrl[,ctrl]:path" ...; none means kr_cgroup_attach). */
-int kr_cgroup_attach_sub (kr_cgroup *cg, pid_t pid, char *const *args, size_t n, kr_error **err);
+ * (ARGS: "path", or "ctrl[,ctrl]:path" ...; none means kr_cgroup_attach).
+ * IN_V2: the caller (PID 0) was cloned into the v2 leaf: leave that alone. */
+int kr_cgroup_attach_sub (kr_cgroup *cg, pid_t pid, bool in_v2, char *const *args, size_t n,
+                          kr_error **err);
 
 /* The device rules: deny everything, then linux.resources.devices in order
  * (each rule validated, errors name the JSON path), then the defaults of the
@@ -84,6 +94,10 @@ int kr_cgroup_pids (kr_cgroup *cg, pid_t **pids, size_t *n, kr_error **err);
 /* The cgroup's path inside its hierarchy ("/krill/ctr1"): the v2 leaf, else
  * the devices hierarchy's (for state.json and `state`). */
 const char *kr_cgroup_path (const kr_cgroup *cg);
+
+/* The container's cgroup path in the v1 hierarchy mounted at MOUNTPOINT
+ * ("/sys/fs/cgroup/cpu,cpuacct"), or NULL. */
+const char *kr_cgroup_path_at (const kr_cgroup *cg, const char *mountpoint);
 
 /* --- freezer.c: pause and resume.  v1: the freezer hierarchy's freezer.state;
  * v2 (unified only): cgroup.freeze.  Returns once the kernel says every task

@@ -76,7 +76,7 @@ parse (char *const *args, size_t n, sub_entry *e, size_t *ne, size_t max, kr_err
 }
 
 static int
-attach_one (kr_cg_hier *h, const char *sub, const char *pid, kr_error **err)
+attach_one (kr_cg_hier *h, const char *sub, pid_t pid, kr_error **err)
 {
   _cleanup_close_ int fd = -1;
   char dir[PATH_MAX];
@@ -86,29 +86,29 @@ attach_one (kr_cg_hier *h, const char *sub, const char *pid, kr_error **err)
   while (sub && *sub == '/')
     sub++;
   if (sub == NULL || *sub == '\0')
-    return kr_cg_write_at (h->fd, "cgroup.procs", pid, err);
+    return kr_cg_attach_at (h->fd, h->version, pid, err);
   fd = openat (h->fd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
     return kr_error_set (err, errno, "open %s/%s", kr_cg_hier_dir (h, dir, sizeof dir), sub);
-  return kr_cg_write_at (fd, "cgroup.procs", pid, err);
+  return kr_cg_attach_at (fd, h->version, pid, err);
 }
 
 int
-kr_cgroup_attach_sub (kr_cgroup *cg, pid_t pid, char *const *args, size_t n, kr_error **err)
+kr_cgroup_attach_sub (kr_cgroup *cg, pid_t pid, bool in_v2, char *const *args, size_t n,
+                      kr_error **err)
 {
   sub_entry e[32];
   size_t ne;
-  char buf[32], dir[PATH_MAX];
+  char dir[PATH_MAX];
 
   if (n == 0)
-    return kr_cgroup_attach (cg, pid, err);
+    return kr_cg_attach (cg, pid, in_v2, err);
   if (parse (args, n, e, &ne, ARRAY_SIZE (e), err) < 0)
     return -1;
   /* Every named controller must be one of the container's hierarchies. */
   for (size_t j = 0; cg->mode != KR_CG_UNIFIED && j < ne; j++)
     if (e[j].ctrl[0] && kr_cg_find (cg, e[j].ctrl) == NULL)
       return kr_error_set (err, 0, "--cgroup: unknown controller %s", e[j].ctrl);
-  snprintf (buf, sizeof buf, "%d", (int) pid);
   for (size_t i = 0; i < cg->n; i++)
     {
       kr_cg_hier *h = &cg->h[i];
@@ -117,8 +117,10 @@ kr_cgroup_attach_sub (kr_cgroup *cg, pid_t pid, char *const *args, size_t n, kr_
         if (e[j].ctrl[0] == '\0'
             || (h->version == 1 && kr_cg_has_controller (h->controllers, e[j].ctrl)))
           sub = e[j].path;
-      if (attach_one (h, sub, buf, err) < 0)
-        return kr_error_prefix (err, "attach %d to %s%s%s", (int) pid,
+      if (in_v2 && h->version == 2 && sub == NULL)
+        continue;
+      if (attach_one (h, sub, pid, err) < 0)
+        return kr_error_prefix (err, "attach %d to %s%s%s", pid ? (int) pid : (int) getpid (),
                                 kr_cg_hier_dir (h, dir, sizeof dir), sub ? "/" : "", sub ? sub : "");
     }
   return 0;

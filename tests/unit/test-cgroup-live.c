@@ -107,11 +107,18 @@ cleanup (void)
       }
 }
 
+/* A child born in the v2 leaf when CGROUP_FD is one (CLONE_INTO_CGROUP),
+ * which then enters the rest itself, as create's init does; returns once it
+ * has (*ENTERED: whether kr_cgroup_enter succeeded). */
 static pid_t
-spawn_sleeper (int cgroup_fd)
+spawn_sleeper (kr_cgroup *cg, int cgroup_fd, bool *entered)
 {
+  int p[2];
+  char ok = 0;
   pid_t pid;
 
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return -1;
   if (cgroup_fd >= 0)
     {
       struct clone_args args = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
@@ -122,9 +129,15 @@ spawn_sleeper (int cgroup_fd)
     pid = fork ();
   if (pid == 0)
     {
+      ok = kr_cgroup_enter (cg, cgroup_fd >= 0, NULL) == 0;
+      if (write (p[1], &ok, 1) != 1)
+        _exit (1);
       for (;;)
         pause ();
     }
+  close (p[1]);
+  *entered = pid > 0 && read (p[0], &ok, 1) == 1 && ok;
+  close (p[0]);
   return pid;
 }
 
@@ -263,23 +276,24 @@ test_main (void)
           cg->mode == KR_CG_UNIFIED ? "unified" : cg->mode == KR_CG_HYBRID ? "hybrid" : "legacy", cg->n);
 
   int v2fd = kr_cgroup_v2_fd (cg);
-  if (cg->mode == KR_CG_UNIFIED)
-    check ("v2-fd", v2fd >= 0, "no fd");
+  kr_cg_hier *v2 = NULL;
+  bool entered = false;
+  for (size_t i = 0; i < cg->n; i++)
+    if (cg->h[i].version == 2)
+      v2 = &cg->h[i];
+  if (cg->mode == KR_CG_LEGACY)
+    check ("v2-fd-is-none-on-legacy", v2fd == -1, "fd %d", v2fd);
   else
-    check ("v2-fd-is-none-on-v1", v2fd == -1, "fd %d", v2fd);
-  pid = children[0] = spawn_sleeper (v2fd);
+    check ("v2-fd", v2fd >= 0 && v2 != NULL && v2->fd == v2fd, "no fd of the v2 leaf");
+  pid = children[0] = spawn_sleeper (cg, v2fd, &entered);
   if (pid < 0)
     {
       check ("spawn", false, "%m");
       goto out;
     }
+  check ("enter", entered, "kr_cgroup_enter failed in the child");
   if (v2fd >= 0)
-    check ("clone-into-cgroup", procs_has (&cg->h[0], pid), "clone3 child not in the leaf");
-  else
-    {
-      kr_error_free (&err);
-      CHECK_CALL ("attach", kr_cgroup_attach (cg, pid, &err));
-    }
+    check ("clone-into-cgroup", procs_has (v2, pid), "clone3 child not in the v2 leaf");
   check_every_hierarchy (cg, pid);
   check_devices (cg);
 
@@ -337,7 +351,12 @@ test_join (void)
     }
   /* Before the nested cgroup: on cgroup2 a cgroup that delegates
    * controllers to children takes no process. */
-  children[1] = spawn_sleeper (-1);
+  children[1] = fork ();
+  if (children[1] == 0)
+    {
+      for (;;)
+        pause ();
+    }
   if (children[1] < 0)
     {
       check ("join/attach", false, "fork: %m");
