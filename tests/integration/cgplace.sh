@@ -61,6 +61,22 @@ test_init_enters_v1_itself() {
     || fail "cgroup namespace unshared before entering the cgroup"
 }
 
+# An existing v1 cpuset ancestor without cpus or mems (someone's mkdir) gets
+# its parent's, as runc fills it: otherwise no task could join below it.
+test_empty_cpuset_ancestor_is_filled() {
+  local b
+  unified && skip "unified host: no v1 cpuset"
+  [ -d /sys/fs/cgroup/cpuset ] || skip "no v1 cpuset hierarchy"
+  mkdir "/sys/fs/cgroup/cpuset$CG_BASE"
+  expect_eq "$(cat "/sys/fs/cgroup/cpuset$CG_BASE/cpuset.cpus")" ""
+  b=$(new_bundle p '.process.args = ["true"]')
+  k run --bundle "$b" "$ID" >"$T/out" 2>&1 || fail "run: $(cat "$T/out")"
+  expect_eq "$(cat "/sys/fs/cgroup/cpuset$CG_BASE/cpuset.cpus")" "$(cat /sys/fs/cgroup/cpuset/cpuset.cpus)"
+  expect_eq "$(cat "/sys/fs/cgroup/cpuset$CG_BASE/cpuset.mems")" "$(cat /sys/fs/cgroup/cpuset/cpuset.mems)"
+  # joined, not made: it stays after the container
+  [ -d "/sys/fs/cgroup/cpuset$CG_BASE" ] || fail "the ancestor krill did not make was removed"
+}
+
 # Without a cgroup namespace, /sys/fs/cgroup/<ctrl> inside is a bind of the
 # container's own cgroup: its limit, and init (pid 1) among its processes.
 test_v1_cgroup_mount_is_its_own() {
