@@ -200,6 +200,20 @@ create_release (struct create_run *r, const char *id, bool failed)
     kr_closep (&r->pidfd);
 }
 
+/* A send to init that fails because init failed reports init's error. */
+static int
+send_or_child_error (int fd, enum kr_sync_type type, kr_error **err)
+{
+  _cleanup_error_ kr_error *send_err = NULL;
+
+  if (kr_sync_send (fd, type, &send_err) == 0)
+    return 0;
+  if (kr_sync_wait (fd, KR_SYNC_READY, err) < 0)
+    return -1;
+  *err = TAKE_PTR (send_err);
+  return -1;
+}
+
 /* prestart, then createRuntime, in the runtime namespaces, when init asks:
  * its namespaces are joined and its mounts done, pivot_root is not (runc's
  * procHooks). PID as the host sees it; cwd the bundle, as runc's. */
@@ -273,12 +287,10 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   if (kr_namespaces_prepare (cfg->linux, &r->ns, err) < 0)
     return -1;
 
-  /* 3. The cgroup, before init exists, so init never runs outside it. */
-  if (kr_cgroup_create (cfg->linux->cgroups_path, o->id, &r->cg, err) < 0
-      || kr_cgroup_apply_devices (r->cg, cfg->linux, err) < 0
-      || kr_cgroup_apply_resources (r->cg, cfg->linux->resources, err) < 0
-      || kr_cgroup_save (r->cg, r->dirfd, KR_CGROUP_FILE, err) < 0
-      || kr_state_resources_save (r->dirfd, cfg->linux->resources, err) < 0)
+  /* 3. Where the cgroup goes; its v2 directory now, init is cloned into
+   * it.  The v1 directories and the limits come while init mounts. */
+  if (kr_cgroup_resolve (cfg->linux->cgroups_path, o->id, &r->cg, err) < 0
+      || kr_cgroup_make (r->cg, 2, err) < 0)
     return -1;
 
   st = make_state (o, cfg, bundle, rootfs, r->cg);
@@ -334,8 +346,17 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   kr_closep (&r->sync[1]);
   st->pid = r->pid;
 
-  /* 5. Let init go, wait until it waits for `start`. */
+  /* 5. Let init go; the rest of the cgroup while it builds its rootfs (it
+   * enters once told: before any hook or the user's program); wait until
+   * it waits for `start`. */
   if (kr_sync_send (r->sync[0], KR_SYNC_GO, err) < 0)
+    return -1;
+  if (kr_cgroup_make (r->cg, 1, err) < 0
+      || kr_cgroup_apply_devices (r->cg, cfg->linux, err) < 0
+      || kr_cgroup_apply_resources (r->cg, cfg->linux->resources, err) < 0
+      || kr_cgroup_save (r->cg, r->dirfd, KR_CGROUP_FILE, err) < 0
+      || kr_state_resources_save (r->dirfd, cfg->linux->resources, err) < 0
+      || send_or_child_error (r->sync[0], KR_SYNC_CGROUP, err) < 0)
     return -1;
   if (runtime_hooks (cfg, st, r->sync[0], err) < 0)
     return -1;

@@ -163,6 +163,29 @@ create_hooks (const kr_init_ctx *c, kr_error **err)
   return kr_hooks_run (h, KR_HOOK_CREATE_CONTAINER, json, c->rootfs, NULL, err);
 }
 
+/* The parent makes the v1 directories and sets the limits while init
+ * mounts; it says when they are there. */
+static int
+wait_cgroup (void *arg, kr_error **err)
+{
+  kr_init_ctx *c = arg;
+
+  if (c->cg_ready)
+    return 0;
+  if (kr_sync_wait (c->sync_fd, KR_SYNC_CGROUP, err) < 0)
+    return -1;
+  c->cg_ready = true;
+  return 0;
+}
+
+static int
+enter_cgroup (kr_init_ctx *c, kr_error **err)
+{
+  if (wait_cgroup (c, err) < 0)
+    return -1;
+  return kr_cgroup_enter (c->cg, c->cg_in_v2, err);
+}
+
 static int
 init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
 {
@@ -171,7 +194,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
   if (kr_sync_wait (c->sync_fd, KR_SYNC_GO, err) < 0)
     return -1;
   /* A cgroup namespace is rooted where its creator is: enter first. */
-  if (c->ns->new_cgroup && kr_cgroup_enter (c->cg, c->cg_in_v2, err) < 0)
+  if (c->ns->new_cgroup && enter_cgroup (c, err) < 0)
     return -1;
   if (c->ns->new_cgroup && unshare (CLONE_NEWCGROUP) < 0)
     return kr_error_set (err, errno, "unshare cgroup namespace");
@@ -182,12 +205,12 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
   /* Relative bind sources are relative to the bundle, as in runc. */
   if (chdir (c->bundle) < 0)
     return kr_error_set (err, errno, "chdir to bundle %s", c->bundle);
-  if (kr_rootfs_mount (c->cfg, c->rootfs, c->cg, err) < 0)
+  if (kr_rootfs_mount (c->cfg, c->rootfs, c->cg, wait_cgroup, c, err) < 0)
     return -1;
   /* Otherwise after the mounts, as the namespaces made by clone3 are: what
    * krill builds for the container is charged to krill's caller, what
    * the container does from here on (hooks included) to the container. */
-  if (!c->ns->new_cgroup && kr_cgroup_enter (c->cg, c->cg_in_v2, err) < 0)
+  if (!c->ns->new_cgroup && enter_cgroup (c, err) < 0)
     return -1;
   if (create_hooks (c, err) < 0
       || kr_rootfs_pivot (c->cfg, c->rootfs, c->no_pivot, err) < 0)

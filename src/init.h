@@ -32,6 +32,7 @@ typedef struct kr_init_ctx
   const kr_state *state;       /* id, bundle, annotations: for the hooks' state */
   kr_cgroup *cg;               /* made by the parent; init enters it */
   bool cg_in_v2;               /* cloned into its v2 cgroup already */
+  bool cg_ready;               /* the parent said KR_SYNC_CGROUP */
 } kr_init_ctx;
 
 /* Never returns on success (the user's program replaces it). */

@@ -310,5 +310,7 @@ kr_mount_cgroup (kr_mount_ctx *ctx, const oci_mount *m,
     return kr_error_set (err, errno, "statfs /sys/fs/cgroup");
   if (st.f_type == CGROUP2_SUPER_MAGIC)
     return mount_v2 (ctx, m, o, err);
+  if (ctx->cg_wait && ctx->cg_wait (ctx->cg_wait_arg, err) < 0)
+    return -1;
   return mount_v1 (ctx, m, o, err);
 }

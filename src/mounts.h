@@ -21,6 +21,10 @@ typedef struct kr_mount_ctx
   bool cgroupns;      /* the container has its own cgroup namespace */
   bool userns;        /* the container has its own user namespace */
   const kr_cgroup *cg; /* the container's cgroups; NULL: the process's */
+  /* Called before a v1 "cgroup" mount binds CG's directories (which
+   * `create` makes while init mounts); NULL: they exist. */
+  int (*cg_wait) (void *arg, kr_error **err);
+  void *cg_wait_arg;
 } kr_mount_ctx;
 
 /* Mounts M inside the rootfs. A read-only tmpfs (and a read-only /dev) is

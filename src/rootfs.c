@@ -76,7 +76,7 @@ unshare_rootfs_parent (const char *rootfs, unsigned long prop, kr_error **err)
 
 int
 kr_rootfs_mount (const oci_config *cfg, const char *rootfs, const kr_cgroup *cg,
-                 kr_error **err)
+                 int (*cg_wait) (void *, kr_error **), void *cg_wait_arg, kr_error **err)
 {
   _cleanup_close_ int rootfd = -1;
   unsigned long prop;
@@ -103,6 +103,8 @@ kr_rootfs_mount (const oci_config *cfg, const char *rootfs, const kr_cgroup *cg,
     .cgroupns = has_namespace (cfg, "cgroup"),
     .userns = has_namespace (cfg, "user"),
     .cg = cg,
+    .cg_wait = cg_wait,
+    .cg_wait_arg = cg_wait_arg,
   };
   for (size_t i = 0; i < cfg->mounts_len; i++)
     if (kr_mount_one (&ctx, &cfg->mounts[i], err) < 0)
@@ -162,7 +164,7 @@ int
 kr_rootfs_setup (const oci_config *cfg, const char *rootfs, bool no_pivot,
                  kr_error **err)
 {
-  if (kr_rootfs_mount (cfg, rootfs, NULL, err) < 0
+  if (kr_rootfs_mount (cfg, rootfs, NULL, NULL, NULL, err) < 0
       || kr_rootfs_pivot (cfg, rootfs, no_pivot, err) < 0
       || kr_rootfs_finalize (cfg, err) < 0)
     return kr_error_prefix (err, "rootfs");

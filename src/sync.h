@@ -1,7 +1,9 @@
 /* The parent/child protocol of create: typed messages over one
- * SOCK_SEQPACKET socketpair. The child waits for GO (sent once its cgroups are
- * joined; a user namespace's id maps would be written by the parent here,
- * before GO), then answers READY when init waits for `start`, or ERROR. */
+ * SOCK_SEQPACKET socketpair. The child waits for GO (a user namespace's id
+ * maps would be written by the parent before it), and for CGROUP before it
+ * enters its cgroup (the parent makes the v1 directories and applies the
+ * limits meanwhile), then answers READY when init waits for `start`, or
+ * ERROR. */
 #ifndef KRILL_SYNC_H
 #define KRILL_SYNC_H
 
@@ -19,6 +21,8 @@ enum kr_sync_type
   KR_SYNC_HOOKS,
   KR_SYNC_HOOKS_DONE,
   KR_SYNC_PID, /* exec: the helper tells the pid of the process it cloned */
+  /* create: the cgroup is made and set up; init may enter it. */
+  KR_SYNC_CGROUP,
 };
 
 typedef struct kr_sync_msg

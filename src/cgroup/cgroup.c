@@ -192,7 +192,7 @@ make_hier (kr_cg_mode mode, kr_cg_hier *h, kr_error **err)
 }
 
 int
-kr_cgroup_create (const char *cgroups_path, const char *id, kr_cgroup **out, kr_error **err)
+kr_cgroup_resolve (const char *cgroups_path, const char *id, kr_cgroup **out, kr_error **err)
 {
   _cleanup_free_ char *mountinfo = NULL, *self = NULL;
   kr_cg_mount *mounts = NULL;
@@ -219,14 +219,32 @@ kr_cgroup_create (const char *cgroups_path, const char *id, kr_cgroup **out, kr_
   kr_cg_owns_free (own, n_own);
   if (r < 0)
     return -1;
+  *out = cg;
+  return 0;
+}
 
+int
+kr_cgroup_make (kr_cgroup *cg, int version, kr_error **err)
+{
   for (size_t i = 0; i < cg->n; i++)
-    if (make_hier (cg->mode, &cg->h[i], err) < 0)
-      {
-        kr_cgroup_destroy (cg, NULL);
-        kr_cgroup_free (cg);
-        return kr_error_prefix (err, "create cgroup");
-      }
+    if (cg->h[i].version == version && make_hier (cg->mode, &cg->h[i], err) < 0)
+      return kr_error_prefix (err, "create cgroup");
+  return 0;
+}
+
+int
+kr_cgroup_create (const char *cgroups_path, const char *id, kr_cgroup **out, kr_error **err)
+{
+  kr_cgroup *cg = NULL;
+
+  if (kr_cgroup_resolve (cgroups_path, id, &cg, err) < 0)
+    return -1;
+  if (kr_cgroup_make (cg, 2, err) < 0 || kr_cgroup_make (cg, 1, err) < 0)
+    {
+      kr_cgroup_destroy (cg, NULL);
+      kr_cgroup_free (cg);
+      return -1;
+    }
   *out = cg;
   return 0;
 }

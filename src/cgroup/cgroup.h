@@ -43,6 +43,13 @@ typedef struct kr_cgroup kr_cgroup;
  * place).  On failure nothing it made is left behind. */
 int kr_cgroup_create (const char *cgroups_path, const char *id, kr_cgroup **out,
                       kr_error **err);
+/* kr_cgroup_create in steps, so that `create` makes the v1 directories
+ * while init is already at work: where the cgroup goes (no directory made
+ * yet), then the directories of the VERSION (1 or 2) hierarchies.  After a
+ * failed make, kr_cgroup_destroy removes what was made. */
+int kr_cgroup_resolve (const char *cgroups_path, const char *id, kr_cgroup **out,
+                       kr_error **err);
+int kr_cgroup_make (kr_cgroup *cg, int version, kr_error **err);
 
 /* A directory fd of the v2 leaf for clone3 (CLONE_INTO_CGROUP): on a unified
  * host, and the unified hierarchy of a hybrid one; -1 on a legacy host.
