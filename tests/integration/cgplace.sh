@@ -49,7 +49,7 @@ test_init_enters_v1_itself() {
   unified && skip "unified host: no v1 hierarchy"
   command -v strace >/dev/null || skip "needs strace"
   v1=$(awk '$3 == "cgroup" {n++} END {print n+0}' /proc/self/mounts)
-  b=$(new_bundle p '.process.args = ["true"] | .linux.namespaces += [{"type": "cgroup"}]')
+  b=$(new_bundle p '.process.args = ["true"] | .linux.namespaces |= (if any(.type == "cgroup") then . else . + [{"type": "cgroup"}] end)')
   strace -f -e trace=openat,write,unshare -o "$T/strace" "$KRILL" --root "$T/state" run --bundle "$b" "$ID" \
     >"$T/out" 2>&1 || fail "run: $(cat "$T/out")"
   n=$(grep -c 'openat([0-9]*, "tasks", O_WRONLY' "$T/strace")
@@ -94,7 +94,7 @@ test_v1_cgroup_mount_is_its_own() {
 # With one, the container's cgroup is the root of what it sees.
 test_cgroupns_root_is_its_cgroup() {
   local b out
-  b=$(new_bundle p '.process.args = ["cat", "/proc/self/cgroup"] | .linux.namespaces += [{"type": "cgroup"}]')
+  b=$(new_bundle p '.process.args = ["cat", "/proc/self/cgroup"] | .linux.namespaces |= (if any(.type == "cgroup") then . else . + [{"type": "cgroup"}] end)')
   out=$(k run --bundle "$b" "$ID" 2>&1) || fail "run: $out"
   [ -n "$out" ] || fail "no /proc/self/cgroup"
   while IFS= read -r line; do
