@@ -32,10 +32,6 @@
 #include "util.h"
 #include "validate.h"
 
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-
 static void
 oci_config_freep (oci_config **c)
 {
@@ -84,23 +80,6 @@ resolve_rootfs (const char *bundle, const oci_root *root, char **out, kr_error *
     return kr_error_set (err, ENOTDIR, "root.path: rootfs \"%s\"", real);
   *out = strdup (real);
   return *out ? 0 : kr_error_set (err, ENOMEM, "root.path");
-}
-
-static pid_t
-clone_init (unsigned long flags, int cgroup_fd, int *pidfd)
-{
-  struct clone_args args;
-
-  memset (&args, 0, sizeof args);
-  args.flags = flags | CLONE_PIDFD;
-  args.pidfd = (uint64_t) (uintptr_t) pidfd;
-  args.exit_signal = SIGCHLD;
-  if (cgroup_fd >= 0)
-    {
-      args.flags |= CLONE_INTO_CGROUP;
-      args.cgroup = (uint64_t) cgroup_fd;
-    }
-  return (pid_t) syscall (SYS_clone3, &args, sizeof args);
 }
 
 static kr_state *
@@ -327,15 +306,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
    * a write of its pid from here. A user namespace, when krill has them,
    * must be unshared by init after that, or entered by the parent. */
   ctx.cg = r->cg;
-  ctx.cg_in_v2 = kr_cgroup_v2_fd (r->cg) >= 0;
-  r->pid = clone_init (r->ns.clone_flags, kr_cgroup_v2_fd (r->cg), &r->pidfd);
-  /* Linux before 5.7 knows no CLONE_INTO_CGROUP (E2BIG: clone_args too
-   * large for it): init then enters the v2 cgroup too. */
-  if (r->pid < 0 && ctx.cg_in_v2 && (errno == E2BIG || errno == EINVAL))
-    {
-      ctx.cg_in_v2 = false;
-      r->pid = clone_init (r->ns.clone_flags, -1, &r->pidfd);
-    }
+  r->pid = kr_cgroup_clone (r->cg, r->ns.clone_flags, &r->pidfd, &ctx.cg_in_v2);
   if (r->pid < 0)
     return kr_error_set (err, errno, "clone3");
   if (r->pid == 0)

@@ -2,7 +2,6 @@
  * process, start the helper, place it in the cgroup, collect the process. */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,10 +19,6 @@
 #include "pidfd.h"
 #include "sync.h"
 #include "util.h"
-
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
 
 static const struct
 {
@@ -206,32 +201,6 @@ collect (const kr_exec_opts *o, struct exec_run *r, kr_error **err)
   return 0;
 }
 
-/* The helper: a fork, born in the container's v2 cgroup when CGROUP_FD is
- * one (CLONE_INTO_CGROUP; *IN_V2 says so on both sides). */
-static pid_t
-spawn_helper (int cgroup_fd, bool *in_v2)
-{
-  struct clone_args args;
-  pid_t pid;
-
-  if (cgroup_fd >= 0)
-    {
-      memset (&args, 0, sizeof args);
-      args.flags = CLONE_INTO_CGROUP;
-      args.exit_signal = SIGCHLD;
-      args.cgroup = (uint64_t) cgroup_fd;
-      pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
-      /* E2BIG, EINVAL: a kernel before 5.7; the helper then enters itself. */
-      if (pid >= 0 || (errno != E2BIG && errno != EINVAL))
-        {
-          *in_v2 = true;
-          return pid;
-        }
-    }
-  *in_v2 = false;
-  return fork ();
-}
-
 static int
 exec_steps (const kr_exec_opts *o, struct exec_run *r, kr_created *out, kr_error **err)
 {
@@ -263,9 +232,10 @@ exec_steps (const kr_exec_opts *o, struct exec_run *r, kr_created *out, kr_error
   c.cg = r->cg;
   c.cgroups = o->cgroups;
   c.cgroups_len = o->cgroups_len;
-  r->helper = spawn_helper (o->cgroups_len == 0 ? kr_cgroup_v2_fd (r->cg) : -1, &c.cg_in_v2);
+  /* Born in the v2 leaf unless --cgroup names a sub-cgroup. */
+  r->helper = kr_cgroup_clone (o->cgroups_len == 0 ? r->cg : NULL, 0, NULL, &c.cg_in_v2);
   if (r->helper < 0)
-    return kr_error_set (err, errno, "fork");
+    return kr_error_set (err, errno, "clone3 the exec helper");
   if (r->helper == 0)
     {
       close (r->sync[0]);

@@ -23,12 +23,13 @@
 int kr_rootfs_setup (const oci_config *cfg, const char *rootfs, bool no_pivot,
                      kr_error **err);
 
-/* 1. (CG: the container's cgroups, for a "cgroup" mount on v1 without a
- * cgroup namespace; NULL: the calling process's own.  CG_WAIT (may be NULL)
- * is called before such a mount: `create` makes the directories meanwhile.)  Stops the host's mounts from propagating into ours ("/" rslave, or
+/* 1. Stops the host's mounts from propagating into ours ("/" rslave, or
  * linux.rootfsPropagation), bind-mounts ROOTFS onto itself, does every
  * entry of "mounts" in order, and populates /dev (unless it is a bind).
- * The createContainer hooks run after this, in the old root. */
+ * The createContainer hooks run after this, in the old root.
+ * A v1 "cgroup" mount without a cgroup namespace binds CG's directories
+ * (NULL: the calling process's own cgroups); CG_WAIT (may be NULL) is called
+ * before it, because `create` makes them while init mounts. */
 int kr_rootfs_mount (const oci_config *cfg, const char *rootfs,
                      const kr_cgroup *cg, int (*cg_wait) (void *, kr_error **),
                      void *cg_wait_arg, kr_error **err);

@@ -85,9 +85,12 @@ int kr_cg_attach (kr_cgroup *cg, pid_t pid, bool skip_v2, kr_error **err);
 int kr_cg_attach_at (int dirfd, int version, pid_t pid, kr_error **err);
 
 /* --- v1.c */
-/* After DIRFD (a cpuset cgroup) was made or joined: an empty cpuset.cpus or
- * cpuset.mems is filled in from PARENTFD, as runc does. */
-int kr_cg_v1_cpuset_inherit (int parentfd, int dirfd, kr_error **err);
+/* A task can not join a v1 cpuset without cpus and mems, and a new one has
+ * neither.  Called for each level of a path, the hierarchy's root first
+ * (*CPUS and *MEMS NULL): a level with values of its own hands them down in
+ * *CPUS and *MEMS (malloc'd), an empty one -- or one krill just MADE -- gets
+ * those from above written, as runc's cpusetEnsureParent does. */
+int kr_cg_v1_cpuset_fill (int dirfd, bool made, char **cpus, char **mems, kr_error **err);
 struct kr_dev_rule;
 /* Writes RULES in order; again on `update` ("a" to devices.deny first
  * resets the list). */

@@ -5,18 +5,25 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup-internal.h"
 #include "cgroup/ebpf.h"
 #include "util.h"
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
 
 /* ------------------------------------------------------------------ files */
 
@@ -108,15 +115,16 @@ kr_cg_rel (const char *path)
 int
 kr_cg_open_leaf (kr_cg_hier *h, kr_error **err)
 {
-  _cleanup_close_ int mfd = -1;
   char dir[PATH_MAX];
+  int n;
 
   if (h->fd >= 0)
     return 0;
-  mfd = open (h->mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (mfd < 0)
-    return kr_error_set (err, errno, "open %s", h->mountpoint);
-  h->fd = openat (mfd, kr_cg_rel (h->path), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  /* One open: a cgroup filesystem has no symlinks to resolve. */
+  n = snprintf (dir, sizeof dir, "%s%s", h->mountpoint, strcmp (h->path, "/") == 0 ? "" : h->path);
+  if (n < 0 || (size_t) n >= sizeof dir)
+    return kr_error_set (err, ENAMETOOLONG, "open %s%s", h->mountpoint, h->path);
+  h->fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (h->fd < 0)
     return kr_error_set (err, errno, "open %s", kr_cg_hier_dir (h, dir, sizeof dir));
   return 0;
@@ -132,20 +140,20 @@ make_hier (kr_cg_mode mode, kr_cg_hier *h, kr_error **err)
 {
   _cleanup_close_ int fd = -1;
   _cleanup_free_ char *copy = strdup (h->path), *sofar = calloc (1, strlen (h->path) + 2);
+  _cleanup_free_ char *cpus = NULL, *mems = NULL;
   char *tok, *save = NULL;
-  size_t total = 0, i = 0;
   bool cpuset = h->version == 1 && kr_cg_has_controller (h->controllers, "cpuset");
   int r = 0;
 
   if (copy == NULL || sofar == NULL)
     return kr_error_set (err, errno, "create cgroup");
-  for (const char *p = h->path; *p; p++)
-    total += p[0] == '/' && p[1] != '\0';
   fd = open (h->mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return kr_error_set (err, errno, "open %s", h->mountpoint);
+  if (cpuset && kr_cg_v1_cpuset_fill (fd, false, &cpus, &mems, err) < 0)
+    return kr_error_prefix (err, "%s", h->mountpoint);
 
-  for (tok = strtok_r (copy, "/", &save); tok; tok = strtok_r (NULL, "/", &save), i++)
+  for (tok = strtok_r (copy, "/", &save); tok; tok = strtok_r (NULL, "/", &save))
     {
       _cleanup_close_ int next = -1;
       bool made = false;
@@ -171,9 +179,9 @@ make_hier (kr_cg_mode mode, kr_cg_hier *h, kr_error **err)
       strcat (strcat (sofar, "/"), tok);
       if (made || h->made > 0)
         h->made++;
-      /* Every level, made or not, as runc's cpusetEnsureParent: a task can
-       * not join below an ancestor without cpus or mems either. */
-      if (cpuset && kr_cg_v1_cpuset_inherit (fd, next, err) < 0)
+      /* Every level, made or not: a task can not join below an ancestor
+       * without cpus or mems either. */
+      if (cpuset && kr_cg_v1_cpuset_fill (next, made, &cpus, &mems, err) < 0)
         {
           r = kr_error_prefix (err, "%s%s", h->mountpoint, sofar);
           break;
@@ -258,6 +266,33 @@ kr_cgroup_v2_fd (kr_cgroup *cg)
   return -1;
 }
 
+pid_t
+kr_cgroup_clone (kr_cgroup *cg, uint64_t flags, int *pidfd, bool *in_v2)
+{
+  struct clone_args args;
+  int fd = cg ? kr_cgroup_v2_fd (cg) : -1;
+  pid_t pid;
+
+  memset (&args, 0, sizeof args);
+  args.flags = flags | (pidfd ? CLONE_PIDFD : 0);
+  args.pidfd = (uint64_t) (uintptr_t) pidfd;
+  args.exit_signal = SIGCHLD;
+  if (fd >= 0)
+    {
+      args.flags |= CLONE_INTO_CGROUP;
+      args.cgroup = (uint64_t) fd;
+      *in_v2 = true;
+      pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
+      /* E2BIG: clone_args too large for the kernel; EINVAL: the flag */
+      if (pid >= 0 || (errno != E2BIG && errno != EINVAL))
+        return pid;
+      args.flags &= ~(uint64_t) CLONE_INTO_CGROUP;
+      args.cgroup = 0;
+    }
+  *in_v2 = false;
+  return (pid_t) syscall (SYS_clone3, &args, sizeof args);
+}
+
 int
 kr_cg_attach_at (int dirfd, int version, pid_t pid, kr_error **err)
 {
@@ -282,8 +317,9 @@ kr_cg_attach (kr_cgroup *cg, pid_t pid, bool skip_v2, kr_error **err)
       if (skip_v2 && h->version == 2)
         continue;
       if (kr_cg_open_leaf (h, err) < 0 || kr_cg_attach_at (h->fd, h->version, pid, err) < 0)
-        return kr_error_prefix (err, "attach %d to %s", pid ? (int) pid : (int) getpid (),
-                                kr_cg_hier_dir (h, dir, sizeof dir));
+        return pid ? kr_error_prefix (err, "attach %d to %s", (int) pid,
+                                      kr_cg_hier_dir (h, dir, sizeof dir))
+                   : kr_error_prefix (err, "enter %s", kr_cg_hier_dir (h, dir, sizeof dir));
     }
   return 0;
 }

@@ -14,16 +14,17 @@
  * cgroup in that hierarchy (/proc/self/cgroup), NULL or "" means the
  * container id, relative.
  *
- * In `create`, before any namespace is made:
- *   kr_cgroup_create (cfg->linux->cgroups_path, id, &cg, &err);
- *   kr_cgroup_apply_devices (cg, cfg->linux, &err);    (and, later, resources)
- *   fd = kr_cgroup_v2_fd (cg);
- *   clone3 (... | (fd >= 0 ? CLONE_INTO_CGROUP : 0), .cgroup = fd);
- *   the child: kr_cgroup_enter (cg, fd >= 0, &err), and only then unshares
- *   CLONE_NEWCGROUP, so its cgroup namespace is rooted at the container's
- *   cgroup;
- *   kr_cgroup_save (cg, state_dirfd, "cgroup", &err);
- * On any failure after kr_cgroup_create: kr_cgroup_destroy, kr_cgroup_free.
+ * In `create`:
+ *   kr_cgroup_resolve (cfg->linux->cgroups_path, id, &cg, &err);
+ *   kr_cgroup_make (cg, 2, &err);                  the v2 directory, if any
+ *   pid = kr_cgroup_clone (cg, CLONE_NEW..., &pidfd, &in_v2);   init
+ *   then, while init mounts: kr_cgroup_make (cg, 1, &err),
+ *   kr_cgroup_apply_devices, kr_cgroup_apply_resources (resources.h),
+ *   kr_cgroup_save (cg, state_dirfd, "cgroup", &err), and a message to init;
+ *   init: kr_cgroup_enter (cg, in_v2, &err), before it unshares
+ *   CLONE_NEWCGROUP (so its cgroup namespace is rooted at the container's
+ *   cgroup) and before any hook or the user's program.
+ * On any failure after kr_cgroup_resolve: kr_cgroup_destroy, kr_cgroup_free.
  * In `delete`: kr_cgroup_load, kr_cgroup_destroy, kr_cgroup_free. */
 #ifndef KRILL_CGROUP_H
 #define KRILL_CGROUP_H
@@ -55,6 +56,13 @@ int kr_cgroup_make (kr_cgroup *cg, int version, kr_error **err);
  * host, and the unified hierarchy of a hybrid one; -1 on a legacy host.
  * Owned by CG: valid until kr_cgroup_free. */
 int kr_cgroup_v2_fd (kr_cgroup *cg);
+
+/* clone3 of the calling process with FLAGS (and CLONE_PIDFD into *PIDFD
+ * unless PIDFD is NULL), the child born in CG's v2 leaf when CG (may be NULL)
+ * has one: CLONE_INTO_CGROUP, so none of its instructions runs outside.  On
+ * a kernel before 5.7, which has no CLONE_INTO_CGROUP, born where the caller
+ * is.  *IN_V2 says which, in the parent and in the child. */
+pid_t kr_cgroup_clone (kr_cgroup *cg, uint64_t flags, int *pidfd, bool *in_v2);
 
 /* Moves PID (a whole thread group) into the cgroup in every hierarchy.
  * PID 0 is the calling process, which must be single-threaded: on v1 it

@@ -120,8 +120,13 @@ kr_cgroup_attach_sub (kr_cgroup *cg, pid_t pid, bool in_v2, char *const *args, s
       if (in_v2 && h->version == 2 && sub == NULL)
         continue;
       if (attach_one (h, sub, pid, err) < 0)
-        return kr_error_prefix (err, "attach %d to %s%s%s", pid ? (int) pid : (int) getpid (),
-                                kr_cg_hier_dir (h, dir, sizeof dir), sub ? "/" : "", sub ? sub : "");
+        {
+          kr_cg_hier_dir (h, dir, sizeof dir);
+          if (pid)
+            return kr_error_prefix (err, "attach %d to %s%s%s", (int) pid, dir, sub ? "/" : "",
+                                    sub ? sub : "");
+          return kr_error_prefix (err, "enter %s%s%s", dir, sub ? "/" : "", sub ? sub : "");
+        }
     }
   return 0;
 }

@@ -15,23 +15,29 @@ empty_cpuset (const char *s)
 }
 
 int
-kr_cg_v1_cpuset_inherit (int parentfd, int dirfd, kr_error **err)
+kr_cg_v1_cpuset_fill (int dirfd, bool made, char **cpus, char **mems, kr_error **err)
 {
   static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+  char **vals[] = { cpus, mems };
 
-  /* A new v1 cpuset has no cpus and no mems, and a task can not join it
-   * until it has both. */
   for (size_t i = 0; i < ARRAY_SIZE (files); i++)
     {
-      _cleanup_free_ char *mine = NULL, *parents = NULL;
-
-      if (kr_cg_read_at (dirfd, files[i], &mine, err) < 0)
-        return -1;
-      if (!empty_cpuset (mine))
-        continue;
-      if (kr_cg_read_at (parentfd, files[i], &parents, err) < 0)
-        return kr_error_prefix (err, "parent");
-      if (kr_cg_write_at (dirfd, files[i], parents, err) < 0)
+      /* A level krill just made is empty: no need to read it. */
+      if (!made)
+        {
+          _cleanup_free_ char *mine = NULL;
+          if (kr_cg_read_at (dirfd, files[i], &mine, err) < 0)
+            return -1;
+          if (!empty_cpuset (mine))
+            {
+              free (*vals[i]);
+              *vals[i] = TAKE_PTR (mine);
+              continue;
+            }
+        }
+      if (*vals[i] == NULL)
+        return kr_error_set (err, ENOENT, "%s: empty in the hierarchy's root", files[i]);
+      if (kr_cg_write_at (dirfd, files[i], *vals[i], err) < 0)
         return -1;
     }
   return 0;
