@@ -19,7 +19,7 @@
 
 #include "cgroup/cgroup-internal.h"
 #include "cgroup/ebpf.h"
-#include "util.h"
+#include "base/util.h"
 
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL

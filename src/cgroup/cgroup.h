@@ -34,7 +34,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "ocispec.h"
 
 typedef struct kr_cgroup kr_cgroup;

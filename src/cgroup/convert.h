@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "ocispec.h"
 
 /* cpu.shares [2, 262144] -> cpu.weight [1, 10000] on a quadratic in

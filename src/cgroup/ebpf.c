@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup/ebpf.h"
-#include "util.h"
+#include "base/util.h"
 
 #define R0 0
 #define R1 1

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "cgroup/cgroup-internal.h"
-#include "util.h"
+#include "base/util.h"
 
 /* How long a freeze may take before it is undone and reported. */
 #define KR_FREEZE_TIMEOUT_MS 10000

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup-internal.h"
-#include "util.h"
+#include "base/util.h"
 
 /* The v1 controllers runc's cgroupfs driver uses, plus its named hierarchy. */
 static const char *const v1_controllers[] = {

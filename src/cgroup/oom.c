@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup-internal.h"
-#include "util.h"
+#include "base/util.h"
 
 struct kr_cg_oom
 {

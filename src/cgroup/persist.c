@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup-internal.h"
-#include "util.h"
+#include "base/util.h"
 
 static const char *const mode_names[] = {
   [KR_CG_LEGACY] = "legacy",

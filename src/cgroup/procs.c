@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup-internal.h"
-#include "util.h"
+#include "base/util.h"
 
 /* How long destroy waits for killed processes to leave a cgroup. */
 #define KR_CG_DRAIN_MS 10000

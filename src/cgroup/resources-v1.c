@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "cgroup/resources-internal.h"
-#include "log.h"
-#include "util.h"
+#include "base/log.h"
+#include "base/util.h"
 
 /* The controller's hierarchy, its leaf open, its directory name in DIR; an
  * error naming FIELD when the host does not mount it. */

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "cgroup/resources-internal.h"
-#include "log.h"
-#include "util.h"
+#include "base/log.h"
+#include "base/util.h"
 
 typedef struct leaf
 {

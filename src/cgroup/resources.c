@@ -11,7 +11,7 @@
 
 #include "cgroup/resources.h"
 #include "cgroup/resources-internal.h"
-#include "util.h"
+#include "base/util.h"
 
 int
 kr_cg_res_write (int dirfd, const char *dir, const char *file, const char *value,

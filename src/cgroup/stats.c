@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup-internal.h"
-#include "util.h"
+#include "base/util.h"
 
 /* Reads NAME; a missing file gives *OUT = NULL and 0. */
 static int

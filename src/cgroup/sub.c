@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup-internal.h"
-#include "util.h"
+#include "base/util.h"
 
 typedef struct sub_entry
 {

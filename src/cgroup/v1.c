@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cgroup/cgroup-internal.h"
-#include "util.h"
+#include "base/util.h"
 
 static bool
 empty_cpuset (const char *s)

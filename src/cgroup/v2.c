@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cgroup/cgroup-internal.h"
-#include "util.h"
+#include "base/util.h"
 
 void
 kr_cg_v2_enable_controllers (int dirfd)

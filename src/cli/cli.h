@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "container.h"
-#include "error.h"
+#include "container/container.h"
+#include "base/error.h"
 
 typedef struct cli_global
 {

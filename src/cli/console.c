@@ -4,7 +4,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 int
 cli_connect_console (const char *path, kr_error **err)

@@ -3,9 +3,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "container.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "container/container.h"
+#include "base/util.h"
 
 int
 cli_listen_fds (void)

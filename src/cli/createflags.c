@@ -3,7 +3,7 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 int
 cli_create_flags_apply (const cli_create_flags *f, kr_create_opts *o, kr_error **err)

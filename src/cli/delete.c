@@ -1,9 +1,9 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 
-#include "cli.h"
-#include "container.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "container/container.h"
+#include "base/util.h"
 
 int
 cmd_delete (cli_global *g, int argc, char **argv)

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
-#include "container.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "container/container.h"
+#include "base/util.h"
 
 /* Go's time.ParseDuration ("5s", "1m30s", "250ms", "1.5h") into *NS;
  * false when malformed. */

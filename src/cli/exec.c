@@ -7,12 +7,12 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "exec.h"
-#include "pidfd.h"
-#include "sync.h"
-#include "terminal.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "container/exec.h"
+#include "container/pidfd.h"
+#include "spawn/sync.h"
+#include "process/terminal.h"
+#include "base/util.h"
 
 /* Go's flag package: was --no-new-privs given at all (=false counts)? */
 static bool

@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
-#include "featureset.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "container/features.h"
+#include "base/util.h"
 
 int
 cmd_features (cli_global *g, int argc, char **argv)

@@ -2,10 +2,10 @@
 #include <signal.h>
 #include <stdlib.h>
 
-#include "cli.h"
-#include "container.h"
-#include "signals.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "container/container.h"
+#include "process/signals.h"
+#include "base/util.h"
 
 int
 cmd_kill (cli_global *g, int argc, char **argv)

@@ -8,9 +8,9 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
-#include "cli.h"
-#include "log.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "base/log.h"
+#include "base/util.h"
 
 static int log_fd = -1;
 static bool log_json;

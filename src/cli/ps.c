@@ -11,9 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "container.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "container/container.h"
+#include "base/util.h"
 
 extern char **environ;
 

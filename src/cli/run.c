@@ -6,11 +6,11 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "container.h"
-#include "sync.h"
-#include "terminal.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "container/container.h"
+#include "spawn/sync.h"
+#include "process/terminal.h"
+#include "base/util.h"
 
 /* Foreground run with a terminal and no --console-socket: krill takes the
  * master itself over a socketpair and copies it to its own stdio. */

@@ -7,9 +7,9 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
-#include "cli.h"
-#include "spec.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "container/spec.h"
+#include "base/util.h"
 
 int
 cmd_spec (cli_global *g, int argc, char **argv)

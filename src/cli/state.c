@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
-#include "container.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "container/container.h"
+#include "base/util.h"
 
 int
 cmd_state (cli_global *g, int argc, char **argv)

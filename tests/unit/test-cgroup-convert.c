@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cgroup/convert.h"
-#include "util.h"
+#include "base/util.h"
 
 static int passed, failed;
 

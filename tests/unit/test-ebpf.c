@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "cgroup/ebpf.h"
-#include "util.h"
+#include "base/util.h"
 
 #include "check.h"
 

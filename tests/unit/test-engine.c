@@ -9,11 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "caps.h"
-#include "id.h"
-#include "process.h"
-#include "signals.h"
-#include "state.h"
+#include "process/caps.h"
+#include "base/id.h"
+#include "process/process.h"
+#include "process/signals.h"
+#include "container/state.h"
 
 static int passed, failed;
 

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hooks.h"
-#include "log.h"
+#include "spawn/hooks.h"
+#include "base/log.h"
 
 static int passed, failed;
 static char warnings[4096];

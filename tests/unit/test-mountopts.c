@@ -6,8 +6,8 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#include "mountapi.h"
-#include "mountopts.h"
+#include "base/mountapi.h"
+#include "rootfs/mountopts.h"
 
 static int passed, failed;
 

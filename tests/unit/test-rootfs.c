@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "rootfs.h"
+#include "rootfs/rootfs.h"
 
 static int passed, failed;
 static char base[] = "/tmp/krill-test-rootfs.XXXXXX";

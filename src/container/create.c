@@ -1,0 +1,364 @@
+/* `create`, the parent's side: check everything that can be checked without
+ * side effects, claim the state dir, make the cgroup, clone3 init into its
+ * namespaces, and return once init waits for `start`. On any failure what was
+ * made is unmade, in reverse order. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "process/caps.h"
+#include "cgroup/cgroup.h"
+#include "cgroup/resources.h"
+#include "container/state-resources.h"
+#include "container/container.h"
+#include "spawn/hooks.h"
+#include "base/id.h"
+#include "spawn/init.h"
+#include "process/namespaces.h"
+#include "base/procfs.h"
+#include "process/seccomp.h"
+#include "container/state.h"
+#include "spawn/sync.h"
+#include "base/util.h"
+#include "container/validate.h"
+
+static void
+oci_config_freep (oci_config **c)
+{
+  oci_config_free (*c);
+}
+
+/* The bytes are kept: the state dir gets exactly what was parsed. */
+static int
+load_config (const char *bundle, oci_config **out, char **data, size_t *len, kr_error **err)
+{
+  _cleanup_close_ int fd = open (bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  char *msg = NULL;
+
+  if (fd < 0)
+    return kr_error_set (err, errno, "open %s", bundle);
+  if (faccessat (fd, "config.json", F_OK, 0) < 0)
+    return kr_error_set (err, errno, "open %s/config.json", bundle);
+  *data = kr_state_read_file (fd, "config.json", len, err);
+  if (*data == NULL)
+    return kr_error_prefix (err, "%s", bundle);
+  *out = oci_config_parse_data (*data, *len, &msg);
+  if (*out == NULL)
+    {
+      kr_error_take (err, 0, msg);
+      return kr_error_prefix (err, "config.json");
+    }
+  return 0;
+}
+
+static int
+resolve_rootfs (const char *bundle, const oci_root *root, char **out, kr_error **err)
+{
+  _cleanup_free_ char *joined = NULL;
+  char real[PATH_MAX];
+  struct stat st;
+
+  if (root->path[0] == '/')
+    joined = strdup (root->path);
+  else if (asprintf (&joined, "%s/%s", bundle, root->path) < 0)
+    joined = NULL;
+  if (joined == NULL)
+    return kr_error_set (err, ENOMEM, "root.path");
+  if (realpath (joined, real) == NULL)
+    return kr_error_set (err, errno, "root.path: rootfs \"%s\"", joined);
+  if (stat (real, &st) < 0 || !S_ISDIR (st.st_mode))
+    return kr_error_set (err, ENOTDIR, "root.path: rootfs \"%s\"", real);
+  *out = strdup (real);
+  return *out ? 0 : kr_error_set (err, ENOMEM, "root.path");
+}
+
+static kr_state *
+make_state (const kr_create_opts *o, const oci_config *cfg, const char *bundle,
+            const char *rootfs, const kr_cgroup *cg)
+{
+  kr_state *st = calloc (1, sizeof *st);
+
+  if (st == NULL)
+    return NULL;
+  st->id = strdup (o->id);
+  st->oci_version = strdup (cfg->oci_version);
+  st->bundle = strdup (bundle);
+  st->rootfs = strdup (rootfs);
+  st->created = kr_now_rfc3339 ();
+  st->owner = strdup ("");
+  st->cgroup_path = cg ? strdup (kr_cgroup_path (cg)) : NULL;
+  if (cfg->annotations_len)
+    {
+      st->annotations = calloc (cfg->annotations_len, sizeof (oci_kv));
+      for (size_t i = 0; st->annotations && i < cfg->annotations_len; i++)
+        {
+          st->annotations[i].key = strdup (cfg->annotations[i].key);
+          st->annotations[i].value = strdup (cfg->annotations[i].value);
+          st->annotations_len++;
+        }
+    }
+  return st;
+}
+
+/* Socket activation, as runc: the fds krill got from systemd go on to the
+ * container at the same numbers, and its env says so (pid 1: the process
+ * that will listen is the container's init). */
+static int
+add_listen_env (oci_process *p, int n, kr_error **err)
+{
+  char **env = calloc (p->env_len + 3, sizeof *env);
+  size_t keep = 0;
+
+  if (env == NULL)
+    return kr_error_set (err, ENOMEM, "LISTEN_FDS");
+  for (size_t i = 0; i < p->env_len; i++)
+    if (strncmp (p->env[i], "LISTEN_FDS=", 11) == 0 || strncmp (p->env[i], "LISTEN_PID=", 11) == 0)
+      free (p->env[i]);
+    else
+      env[keep++] = p->env[i];
+  free (p->env);
+  p->env = env;
+  p->env_len = keep;
+  if (asprintf (&env[keep], "LISTEN_FDS=%d", n) < 0)
+    {
+      env[keep] = NULL;
+      return kr_error_set (err, ENOMEM, "LISTEN_FDS");
+    }
+  p->env_len++;
+  env[keep + 1] = strdup ("LISTEN_PID=1");
+  if (env[keep + 1] == NULL)
+    return kr_error_set (err, ENOMEM, "LISTEN_PID");
+  p->env_len++;
+  return 0;
+}
+
+/* Everything create holds while it works; released in one place. */
+struct create_run
+{
+  int rootfd, dirfd, fifo_fd, proc_fd, sync[2], pidfd;
+  pid_t pid;
+  bool claimed;
+  kr_cgroup *cg;
+  kr_namespaces ns;
+  kr_seccomp *seccomp;
+};
+
+static void
+create_release (struct create_run *r, const char *id, bool failed)
+{
+  if (failed && r->pidfd >= 0)
+    {
+      syscall (SYS_pidfd_send_signal, r->pidfd, SIGKILL, NULL, 0);
+      waitpid (r->pid, NULL, 0);
+    }
+  if (failed && r->cg)
+    kr_cgroup_destroy (r->cg, NULL);
+  if (r->cg)
+    kr_cgroup_free (r->cg);
+  if (failed && r->claimed)
+    kr_state_remove (r->rootfd, id, NULL);
+  kr_namespaces_close (&r->ns);
+  kr_seccomp_free (r->seccomp);
+  kr_closep (&r->sync[0]);
+  kr_closep (&r->sync[1]);
+  kr_closep (&r->fifo_fd);
+  kr_closep (&r->proc_fd);
+  kr_closep (&r->dirfd);
+  kr_closep (&r->rootfd);
+  if (failed)
+    kr_closep (&r->pidfd);
+}
+
+/* A send to init that fails because init failed reports init's error. */
+static int
+send_or_child_error (int fd, enum kr_sync_type type, kr_error **err)
+{
+  _cleanup_error_ kr_error *send_err = NULL;
+
+  if (kr_sync_send (fd, type, &send_err) == 0)
+    return 0;
+  if (kr_sync_wait (fd, KR_SYNC_READY, err) < 0)
+    return -1;
+  *err = TAKE_PTR (send_err);
+  return -1;
+}
+
+/* prestart, then createRuntime, in the runtime namespaces, when init asks:
+ * its namespaces are joined and its mounts done, pivot_root is not (runc's
+ * procHooks). PID as the host sees it; cwd the bundle, as runc's. */
+static int
+runtime_hooks (const oci_config *cfg, const kr_state *st, int sync_fd, kr_error **err)
+{
+  _cleanup_free_ char *json = NULL;
+
+  if (!kr_hooks_has (cfg->hooks, KR_HOOK_PRESTART)
+      && !kr_hooks_has (cfg->hooks, KR_HOOK_CREATE_RUNTIME))
+    return 0;
+  if (kr_sync_wait (sync_fd, KR_SYNC_HOOKS, err) < 0)
+    return -1;
+  json = kr_hook_state_json (st, "creating", st->pid, err);
+  if (json == NULL
+      || kr_hooks_run (cfg->hooks, KR_HOOK_PRESTART, json, st->bundle, NULL, err) < 0
+      || kr_hooks_run (cfg->hooks, KR_HOOK_CREATE_RUNTIME, json, st->bundle, NULL, err) < 0)
+    return -1;
+  return kr_sync_send (sync_fd, KR_SYNC_HOOKS_DONE, err);
+}
+
+static int
+create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr_error **err)
+{
+  __attribute__ ((cleanup (oci_config_freep))) oci_config *cfg = NULL;
+  _cleanup_free_ char *rootfs = NULL, *cfg_data = NULL;
+  size_t cfg_len = 0;
+  _cleanup_state_ kr_state *st = NULL;
+  char bundle[PATH_MAX];
+  kr_init_ctx ctx;
+  kr_caps caps;
+
+  /* 1. Everything that needs no side effect. */
+  if (kr_id_validate (o->id, err) < 0)
+    return -1;
+  if (realpath (o->bundle ? o->bundle : ".", bundle) == NULL)
+    return kr_error_set (err, errno, "bundle \"%s\"", o->bundle ? o->bundle : ".");
+  if (load_config (bundle, &cfg, &cfg_data, &cfg_len, err) < 0 || kr_validate_config (cfg, err) < 0
+      || kr_validate_supported (cfg, err) < 0)
+    return -1;
+  if (kr_caps_parse (cfg->process->capabilities, &caps, err) < 0)
+    return -1;
+  if (cfg->process->terminal && o->console_fd < 0)
+    return kr_error_set (err, 0, "process.terminal is true: --console-socket is required");
+  if (resolve_rootfs (bundle, cfg->root, &rootfs, err) < 0)
+    return -1;
+  if (o->listen_fds > 0 && add_listen_env (cfg->process, o->listen_fds, err) < 0)
+    return -1;
+  if (kr_seccomp_prepare (cfg->linux->seccomp, &r->seccomp, err) < 0)
+    return -1;
+
+  /* 2. The state dir: from here on, failures undo. */
+  if (kr_state_root_open (o->root, &r->rootfd, err) < 0)
+    return -1;
+  if (kr_state_claim (r->rootfd, o->id, &r->dirfd, err) < 0)
+    return -1;
+  r->claimed = true;
+  if (kr_state_write_file (r->dirfd, KR_CONFIG_FILE, cfg_data, cfg_len, err) < 0)
+    return -1;
+  /* 0622, as runc: init opens it for writing after it switched to the
+   * container's user; the state dir (0700) keeps everyone else out. */
+  if (mkfifoat (r->dirfd, KR_EXEC_FIFO, 0622) < 0)
+    return kr_error_set (err, errno, "mkfifo exec.fifo");
+  if (fchmodat (r->dirfd, KR_EXEC_FIFO, 0622, 0) < 0)
+    return kr_error_set (err, errno, "chmod exec.fifo");
+  r->fifo_fd = openat (r->dirfd, KR_EXEC_FIFO, O_PATH | O_CLOEXEC);
+  if (r->fifo_fd < 0)
+    return kr_error_set (err, errno, "open exec.fifo");
+  if (kr_procfs_open (&r->proc_fd, err) < 0)
+    return -1;
+  if (kr_namespaces_prepare (cfg->linux, &r->ns, err) < 0)
+    return -1;
+
+  /* 3. Where the cgroup goes; its v2 directory now, init is cloned into
+   * it.  The v1 directories and the limits come while init mounts. */
+  if (kr_cgroup_resolve (cfg->linux->cgroups_path, o->id, &r->cg, err) < 0
+      || kr_cgroup_make (r->cg, 2, err) < 0)
+    return -1;
+
+  st = make_state (o, cfg, bundle, rootfs, r->cg);
+  if (st == NULL || st->id == NULL || st->created == NULL)
+    return kr_error_set (err, ENOMEM, "state");
+
+  /* 4. Init. */
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sync) < 0)
+    return kr_error_set (err, errno, "socketpair");
+  if (kr_namespaces_join_pid (&r->ns, err) < 0)
+    return -1;
+  memset (&ctx, 0, sizeof ctx);
+  ctx.cfg = cfg;
+  ctx.id = o->id;
+  ctx.rootfs = rootfs;
+  ctx.bundle = bundle;
+  ctx.ns = &r->ns;
+  ctx.caps = caps;
+  ctx.seccomp = r->seccomp;
+  ctx.sync_fd = r->sync[1];
+  ctx.fifo_fd = r->fifo_fd;
+  ctx.proc_fd = r->proc_fd;
+  ctx.console_fd = cfg->process->terminal ? o->console_fd : -1;
+  ctx.parent_only_fds[0] = r->sync[0];
+  ctx.parent_only_fds[1] = r->dirfd; /* holds the state lock */
+  ctx.parent_only_fds[2] = r->rootfd;
+  ctx.parent_only_fds[3] = -1;
+  ctx.no_pivot = o->no_pivot;
+  ctx.no_new_keyring = o->no_new_keyring;
+  ctx.preserve_fds = o->listen_fds + o->preserve_fds;
+  ctx.state = st;
+
+  /* Init enters the v1 hierarchies itself (kr_cgroup_enter): cheaper than
+   * a write of its pid from here. A user namespace, when krill has them,
+   * must be unshared by init after that, or entered by the parent. */
+  ctx.cg = r->cg;
+  r->pid = kr_cgroup_clone (r->cg, r->ns.clone_flags, &r->pidfd, &ctx.cg_in_v2);
+  if (r->pid < 0)
+    return kr_error_set (err, errno, "clone3");
+  if (r->pid == 0)
+    {
+      kr_init_run (&ctx);
+      _exit(127); /* child: init failed and told the parent */
+    }
+  kr_closep (&r->sync[1]);
+  st->pid = r->pid;
+
+  /* 5. Let init go; the rest of the cgroup while it builds its rootfs (it
+   * enters once told: before any hook or the user's program); wait until
+   * it waits for `start`. */
+  if (kr_sync_send (r->sync[0], KR_SYNC_GO, err) < 0)
+    return -1;
+  if (kr_cgroup_make (r->cg, 1, err) < 0
+      || kr_cgroup_apply_devices (r->cg, cfg->linux, err) < 0
+      || kr_cgroup_apply_resources (r->cg, cfg->linux->resources, err) < 0
+      || kr_cgroup_save (r->cg, r->dirfd, KR_CGROUP_FILE, err) < 0
+      || kr_state_resources_save (r->dirfd, cfg->linux->resources, err) < 0
+      || send_or_child_error (r->sync[0], KR_SYNC_CGROUP, err) < 0)
+    return -1;
+  if (runtime_hooks (cfg, st, r->sync[0], err) < 0)
+    return -1;
+  if (kr_sync_wait (r->sync[0], KR_SYNC_READY, err) < 0)
+    return -1;
+
+  /* 6. Record it. */
+  if (kr_proc_stat (r->pid, &st->start_time, NULL) < 0)
+    return kr_error_set (err, 0, "container init exited before it was ready");
+  if (kr_state_write (r->dirfd, st, err) < 0)
+    return -1;
+  if (o->pid_file && kr_write_pid_file (o->pid_file, r->pid, err) < 0)
+    return -1;
+  out->pid = r->pid;
+  out->pidfd = r->pidfd;
+  out->terminal = cfg->process->terminal;
+  return 0;
+}
+
+int
+kr_container_create (const kr_create_opts *o, kr_created *out, kr_error **err)
+{
+  struct create_run r = { .rootfd = -1, .dirfd = -1, .fifo_fd = -1, .proc_fd = -1,
+                          .sync = { -1, -1 }, .pidfd = -1 };
+  int ret;
+
+  for (size_t i = 0; i < ARRAY_SIZE (r.ns.join); i++)
+    r.ns.join[i].fd = -1;
+  memset (out, 0, sizeof *out);
+  out->pidfd = -1;
+  ret = create_steps (o, &r, out, err);
+  create_release (&r, o->id, ret < 0);
+  return ret;
+}

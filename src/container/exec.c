@@ -1,0 +1,268 @@
+/* `exec`, the caller's side (see exec.h): check the container, build the
+ * process, start the helper, place it in the cgroup, collect the process. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup.h"
+#include "container/exec.h"
+#include "process/seccomp.h"
+#include "base/id.h"
+#include "container/pidfd.h"
+#include "spawn/sync.h"
+#include "base/util.h"
+
+static const struct
+{
+  const char *name;
+  int flag;
+} ns_files[] = {
+  { "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC },       { "uts", CLONE_NEWUTS },
+  { "net", CLONE_NEWNET },   { "pid", CLONE_NEWPID },       { "time", CLONE_NEWTIME },
+  { "cgroup", CLONE_NEWCGROUP }, { "mnt", CLONE_NEWNS },
+};
+
+/* The namespaces of init that are not ours: the ones to join (joining one
+ * we are in already is refused for user namespaces). */
+static int
+namespaces_to_join (pid_t pid, int *flags, kr_error **err)
+{
+  *flags = 0;
+  for (size_t i = 0; i < ARRAY_SIZE (ns_files); i++)
+    {
+      char path[64];
+      struct stat theirs, ours;
+
+      snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) pid, ns_files[i].name);
+      if (stat (path, &theirs) < 0)
+        {
+          if (errno == ENOENT)
+            continue; /* a kernel without this namespace type */
+          return kr_error_set (err, errno, "stat %s", path);
+        }
+      snprintf (path, sizeof path, "/proc/self/ns/%s", ns_files[i].name);
+      if (stat (path, &ours) < 0)
+        return kr_error_set (err, errno, "stat %s", path);
+      if (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev)
+        *flags |= ns_files[i].flag;
+    }
+  return 0;
+}
+
+/* runc's rules for a terminal (checkTerminal). */
+static int
+check_terminal (const kr_exec_opts *o, bool terminal, kr_error **err)
+{
+  if (o->detach && terminal && !o->console_socket_given)
+    return kr_error_set (err, 0, "cannot allocate tty if krill will detach without setting console socket");
+  if ((!o->detach || !terminal) && o->console_socket_given)
+    return kr_error_set (err, 0, "cannot use console socket if krill will not detach or allocate tty");
+  return 0;
+}
+
+static int
+check_preserved (int n, kr_error **err)
+{
+  for (int i = 0; i < n; i++)
+    if (fcntl (3 + i, F_GETFD) < 0)
+      return kr_error_set (err, errno, "unable to stat preserved-fd %d (of %d)", i, n);
+  return 0;
+}
+
+/* Everything exec holds while it works; released in one place. */
+struct exec_run
+{
+  int rootfd, dirfd, init_pidfd, sync[2], pidfd;
+  pid_t helper, pid;
+  oci_process *p;
+  kr_cgroup *cg;
+  kr_state *st;
+  kr_seccomp *seccomp;
+};
+
+static void
+exec_release (struct exec_run *r, bool failed)
+{
+  if (r->helper > 0)
+    {
+      kill (r->helper, SIGKILL);
+      waitpid (r->helper, NULL, 0);
+    }
+  if (failed && r->pid > 0)
+    {
+      kill (r->pid, SIGKILL);
+      waitpid (r->pid, NULL, 0);
+    }
+  if (failed)
+    kr_closep (&r->pidfd);
+  kr_closep (&r->sync[0]);
+  kr_closep (&r->sync[1]);
+  kr_closep (&r->init_pidfd);
+  kr_closep (&r->dirfd);
+  kr_closep (&r->rootfd);
+  if (r->cg)
+    kr_cgroup_free (r->cg);
+  oci_process_free (r->p);
+  kr_state_free (r->st);
+  kr_seccomp_free (r->seccomp);
+}
+
+/* The container's seccomp filter applies to exec'd processes too. */
+static int
+load_seccomp (int dirfd, kr_seccomp **out, kr_error **err)
+{
+  oci_config *cfg = NULL;
+  int r;
+
+  if (kr_state_read_config (dirfd, &cfg, err) < 0)
+    return -1;
+  r = kr_seccomp_prepare (cfg && cfg->linux ? cfg->linux->seccomp : NULL, out, err);
+  oci_config_free (cfg);
+  return r;
+}
+
+static int
+open_container (const kr_exec_opts *o, struct exec_run *r, kr_error **err)
+{
+  kr_status status;
+
+  if (kr_id_validate (o->id, err) < 0)
+    return -1;
+  r->rootfd = open (o->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (r->rootfd < 0)
+    return errno == ENOENT ? kr_error_set (err, 0, "container \"%s\" does not exist", o->id)
+                           : kr_error_set (err, errno, "open state root %s", o->root);
+  if (kr_state_open (r->rootfd, o->id, false, &r->dirfd, err) < 0
+      || kr_state_read (r->dirfd, &r->st, err) < 0)
+    return -1;
+  status = kr_state_status (r->dirfd, r->st);
+  if (status == KR_STATUS_STOPPED)
+    return kr_error_set (err, 0, "cannot exec in a stopped container");
+  if (status == KR_STATUS_PAUSED && !o->ignore_paused)
+    return kr_error_set (err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
+  /* From here init's pid cannot be reused under us. */
+  return kr_pidfd_open_init (r->st, &r->init_pidfd, err);
+}
+
+/* The reports: the helper's pid of the process, the process's READY just
+ * before execve (the two in either order: they race), then EOF when the
+ * helper has exited and execve closed the process's end. */
+static int
+collect (const kr_exec_opts *o, struct exec_run *r, kr_error **err)
+{
+  bool ready = false;
+  kr_sync_msg m;
+  int n;
+
+  while ((n = kr_sync_recv (r->sync[0], &m, err)) > 0)
+    {
+      if (m.type == KR_SYNC_PID && r->pid == 0)
+        {
+          r->pid = (pid_t) m.errnum;
+          waitpid (r->helper, NULL, 0);
+          r->helper = 0;
+          /* Our child (CLONE_PARENT) and not reaped: the pid is its own. */
+          r->pidfd = (int) syscall (SYS_pidfd_open, r->pid, 0);
+          if (r->pidfd < 0)
+            return kr_error_set (err, errno, "pidfd_open %d", (int) r->pid);
+        }
+      else if (m.type == KR_SYNC_READY && !ready)
+        ready = true;
+      else
+        return kr_error_set (err, 0, "sync: unexpected message %u", m.type);
+    }
+  /* After an error the process's pid may still be on its way: learn it, so
+   * that it is reaped, not left a zombie. */
+  for (int i = 0, k; n < 0 && r->pid == 0 && i < 4; i++)
+    {
+      if ((k = kr_sync_recv (r->sync[0], &m, NULL)) == 0)
+        break;
+      if (k > 0 && m.type == KR_SYNC_PID)
+        r->pid = (pid_t) m.errnum;
+    }
+  if (n < 0)
+    return -1;
+  if (r->pid == 0)
+    return kr_error_set (err, 0, "exec helper exited before the process was started");
+  if (!ready)
+    return kr_error_set (err, 0, "exec process exited before it was ready");
+  if (o->pid_file && kr_write_pid_file (o->pid_file, r->pid, err) < 0)
+    return -1;
+  if (o->pidfd_socket >= 0 && kr_send_fd (o->pidfd_socket, r->pidfd, err) < 0)
+    return kr_error_prefix (err, "--pidfd-socket");
+  return 0;
+}
+
+static int
+exec_steps (const kr_exec_opts *o, struct exec_run *r, kr_created *out, kr_error **err)
+{
+  kr_exec_child c;
+
+  if (open_container (o, r, err) < 0)
+    return -1;
+  memset (&c, 0, sizeof c);
+  if (kr_exec_build_process (o, r->dirfd, r->st->bundle, &r->p, err) < 0
+      || check_terminal (o, r->p->terminal, err) < 0
+      || kr_caps_parse (r->p->capabilities, &c.caps, err) < 0
+      || check_preserved (o->preserve_fds, err) < 0
+      || namespaces_to_join (r->st->pid, &c.ns_flags, err) < 0
+      || load_seccomp (r->dirfd, &r->seccomp, err) < 0)
+    return -1;
+  if (kr_cgroup_load (r->dirfd, KR_CGROUP_FILE, &r->cg, err) < 0)
+    return -1;
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sync) < 0)
+    return kr_error_set (err, errno, "socketpair");
+  c.p = r->p;
+  c.id = o->id;
+  c.init_pid = r->st->pid;
+  c.init_pidfd = r->init_pidfd;
+  c.sync_fd = r->sync[1];
+  c.console_fd = r->p->terminal ? o->console_fd : -1;
+  c.preserve_fds = o->preserve_fds;
+  c.seccomp = r->seccomp;
+
+  c.cg = r->cg;
+  c.cgroups = o->cgroups;
+  c.cgroups_len = o->cgroups_len;
+  /* Born in the v2 leaf unless --cgroup names a sub-cgroup. */
+  r->helper = kr_cgroup_clone (o->cgroups_len == 0 ? r->cg : NULL, 0, NULL, &c.cg_in_v2);
+  if (r->helper < 0)
+    return kr_error_set (err, errno, "clone3 the exec helper");
+  if (r->helper == 0)
+    {
+      close (r->sync[0]);
+      kr_exec_child_run (&c);
+    }
+  kr_closep (&r->sync[1]);
+  if (kr_sync_send (r->sync[0], KR_SYNC_GO, err) < 0)
+    return -1;
+  if (collect (o, r, err) < 0)
+    return -1;
+  out->pid = r->pid;
+  out->pidfd = TAKE_FD (r->pidfd);
+  out->terminal = r->p->terminal;
+  r->pid = 0;
+  return 0;
+}
+
+int
+kr_container_exec (const kr_exec_opts *o, kr_created *out, kr_error **err)
+{
+  struct exec_run r = { .rootfd = -1, .dirfd = -1, .init_pidfd = -1, .sync = { -1, -1 },
+                        .pidfd = -1 };
+  int ret;
+
+  memset (out, 0, sizeof *out);
+  out->pidfd = -1;
+  ret = exec_steps (o, &r, out, err);
+  exec_release (&r, ret < 0);
+  return ret;
+}

@@ -1,0 +1,59 @@
+/* `kill`: a signal to init, or with --all to every process of the cgroup. */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdlib.h>
+
+#include "cgroup/cgroup.h"
+#include "container/container.h"
+#include "base/id.h"
+#include "container/pidfd.h"
+#include "base/util.h"
+
+static int
+kill_all (int dirfd, int signum, kr_error **err)
+{
+  kr_cgroup *cg = NULL;
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t n = 0;
+  int ret = 0;
+
+  if (kr_cgroup_load (dirfd, KR_CGROUP_FILE, &cg, err) < 0)
+    return -1;
+  if (kr_cgroup_pids (cg, &pids, &n, err) < 0)
+    ret = -1;
+  for (size_t i = 0; ret == 0 && i < n; i++)
+    if (kill (pids[i], signum) < 0 && errno != ESRCH)
+      ret = kr_error_set (err, errno, "kill %d", (int) pids[i]);
+  kr_cgroup_free (cg);
+  return ret;
+}
+
+int
+kr_container_kill (const char *root, const char *id, int signum, bool all, kr_error **err)
+{
+  _cleanup_close_ int rootfd = -1, dirfd = -1, pidfd = -1;
+  _cleanup_state_ kr_state *st = NULL;
+  kr_status status;
+
+  if (kr_id_validate (id, err) < 0 || kr_state_root_open (root, &rootfd, err) < 0
+      || kr_state_open (rootfd, id, true, &dirfd, err) < 0 || kr_state_read (dirfd, &st, err) < 0)
+    return -1;
+  status = kr_state_status (dirfd, st);
+  if (status == KR_STATUS_STOPPED)
+    {
+      /* runc lets --all clean up what a dead init left in the cgroup. */
+      if (all)
+        return kill_all (dirfd, signum, err);
+      return kr_error_set (err, 0, "container not running");
+    }
+  if (kr_pidfd_open_init (st, &pidfd, err) < 0)
+    return -1;
+  if ((all ? kill_all (dirfd, signum, err) : kr_pidfd_signal (pidfd, signum, err)) < 0)
+    return -1;
+  /* In a frozen v1 cgroup a SIGKILL stays pending until the thaw; runc
+   * thaws a paused container after sending it (other signals wait for
+   * `resume`). */
+  if (signum == SIGKILL && status == KR_STATUS_PAUSED)
+    return kr_container_thaw_if_paused (dirfd, err);
+  return 0;
+}

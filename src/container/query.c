@@ -1,0 +1,117 @@
+/* `state` and `list`: read-only, no lock taken (state.json is replaced
+ * atomically), so they never wait for another krill. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup/cgroup.h"
+#include "container/container.h"
+#include "base/id.h"
+#include "base/util.h"
+
+int
+kr_container_state (const char *root, const char *id, kr_state **st, kr_status *status,
+                    kr_error **err)
+{
+  _cleanup_close_ int rootfd = -1, dirfd = -1;
+
+  if (kr_id_validate (id, err) < 0)
+    return -1;
+  rootfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    {
+      if (errno == ENOENT)
+        return kr_error_set (err, 0, "container \"%s\" does not exist", id);
+      return kr_error_set (err, errno, "open state root %s", root);
+    }
+  if (kr_state_open (rootfd, id, false, &dirfd, err) < 0 || kr_state_read (dirfd, st, err) < 0)
+    return -1;
+  *status = kr_state_status (dirfd, *st);
+  return 0;
+}
+
+static int
+cmp_listed (const void *a, const void *b)
+{
+  const kr_listed *x = a, *y = b;
+  return strcmp (x->state->id, y->state->id);
+}
+
+int
+kr_container_list (const char *root, kr_listed **out, size_t *n, kr_error **err)
+{
+  _cleanup_closedir_ DIR *d = opendir (root);
+  kr_listed *list = NULL;
+  size_t len = 0;
+  struct dirent *de;
+
+  *out = NULL;
+  *n = 0;
+  if (d == NULL)
+    return errno == ENOENT ? 0 : kr_error_set (err, errno, "open state root %s", root);
+  while ((de = readdir (d)) != NULL)
+    {
+      _cleanup_close_ int cfd = -1;
+      kr_state *st = NULL;
+      kr_listed *nl;
+
+      if (de->d_name[0] == '.' || kr_id_validate (de->d_name, NULL) < 0)
+        continue;
+      /* A container being created or deleted right now is skipped. */
+      if (kr_state_open (dirfd (d), de->d_name, false, &cfd, NULL) < 0
+          || kr_state_read (cfd, &st, NULL) < 0)
+        continue;
+      nl = realloc (list, (len + 1) * sizeof *list);
+      if (nl == NULL)
+        {
+          kr_state_free (st);
+          kr_listed_free (list, len);
+          return kr_error_set (err, ENOMEM, "list");
+        }
+      list = nl;
+      list[len].state = st;
+      list[len].status = kr_state_status (cfd, st);
+      len++;
+    }
+  if (len)
+    qsort (list, len, sizeof *list, cmp_listed);
+  *out = list;
+  *n = len;
+  return 0;
+}
+
+void
+kr_listed_free (kr_listed *l, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    kr_state_free (l[i].state);
+  free (l);
+}
+
+int
+kr_container_pids (const char *root, const char *id, pid_t **pids, size_t *n, kr_error **err)
+{
+  _cleanup_close_ int rootfd = -1, dirfd = -1;
+  kr_cgroup *cg = NULL;
+  int r;
+
+  if (kr_id_validate (id, err) < 0)
+    return -1;
+  rootfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    {
+      if (errno == ENOENT)
+        return kr_error_set (err, 0, "container \"%s\" does not exist", id);
+      return kr_error_set (err, errno, "open state root %s", root);
+    }
+  if (kr_state_open (rootfd, id, false, &dirfd, err) < 0
+      || kr_cgroup_load (dirfd, KR_CGROUP_FILE, &cg, err) < 0)
+    return -1;
+  r = kr_cgroup_pids (cg, pids, n, err);
+  kr_cgroup_free (cg);
+  if (r < 0)
+    return kr_error_prefix (err, "unable to get all container pids");
+  return 0;
+}

@@ -1,0 +1,569 @@
+#define _GNU_SOURCE
+#include "container/state.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "cgroup/cgroup.h"
+#include "base/util.h"
+
+int
+kr_state_root_open (const char *root, int *rootfd, kr_error **err)
+{
+  _cleanup_free_ char *copy = strdup (root);
+  int fd;
+
+  if (copy == NULL)
+    return kr_error_set (err, ENOMEM, "state root");
+  /* mkdir -p: each missing component is made 0700, the state is root's. */
+  for (char *p = copy + 1; *p; p++)
+    if (*p == '/')
+      {
+        *p = '\0';
+        if (mkdir (copy, 0700) < 0 && errno != EEXIST)
+          return kr_error_set (err, errno, "mkdir %s", copy);
+        *p = '/';
+      }
+  if (mkdir (copy, 0700) < 0 && errno != EEXIST)
+    return kr_error_set (err, errno, "mkdir %s", copy);
+  fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return kr_error_set (err, errno, "open state root %s", root);
+  *rootfd = fd;
+  return 0;
+}
+
+int
+kr_state_claim (int rootfd, const char *id, int *dirfd, kr_error **err)
+{
+  _cleanup_close_ int fd = -1;
+
+  if (mkdirat (rootfd, id, 0700) < 0)
+    {
+      if (errno == EEXIST)
+        return kr_error_set (err, 0, "container with id \"%s\" already exists", id);
+      return kr_error_set (err, errno, "mkdir state dir %s", id);
+    }
+  fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0 || flock (fd, LOCK_EX) < 0)
+    {
+      int saved = errno;
+      unlinkat (rootfd, id, AT_REMOVEDIR);
+      return kr_error_set (err, saved, "lock state dir %s", id);
+    }
+  *dirfd = TAKE_FD (fd);
+  return 0;
+}
+
+int
+kr_state_open (int rootfd, const char *id, bool lock, int *dirfd, kr_error **err)
+{
+  _cleanup_close_ int fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+  if (fd < 0)
+    {
+      if (errno == ENOENT)
+        return kr_error_set (err, 0, "container \"%s\" does not exist", id);
+      return kr_error_set (err, errno, "open state dir %s", id);
+    }
+  if (lock && flock (fd, LOCK_EX) < 0)
+    return kr_error_set (err, errno, "lock state dir %s", id);
+  /* A create that failed half-way, or one still running, has no state.json. */
+  if (faccessat (fd, KR_STATE_FILE, F_OK, 0) < 0)
+    return kr_error_set (err, 0, "container \"%s\" does not exist", id);
+  *dirfd = TAKE_FD (fd);
+  return 0;
+}
+
+static void
+gen_str (yajl_gen g, const char *k, const char *v)
+{
+  yajl_gen_string (g, (const unsigned char *) k, strlen (k));
+  yajl_gen_string (g, (const unsigned char *) (v ? v : ""), v ? strlen (v) : 0);
+}
+
+static void
+gen_int (yajl_gen g, const char *k, long long v)
+{
+  yajl_gen_string (g, (const unsigned char *) k, strlen (k));
+  yajl_gen_integer (g, v);
+}
+
+static void
+gen_annotations (yajl_gen g, const kr_state *st)
+{
+  if (st->annotations_len == 0)
+    return;
+  yajl_gen_string (g, (const unsigned char *) "annotations", 11);
+  yajl_gen_map_open (g);
+  for (size_t i = 0; i < st->annotations_len; i++)
+    gen_str (g, st->annotations[i].key, st->annotations[i].value);
+  yajl_gen_map_close (g);
+}
+
+static char *
+gen_finish (yajl_gen g, kr_error **err)
+{
+  const unsigned char *buf;
+  size_t len;
+  char *out;
+
+  if (yajl_gen_get_buf (g, &buf, &len) != yajl_gen_status_ok)
+    {
+      kr_error_set (err, 0, "generate JSON");
+      return NULL;
+    }
+  out = strndup ((const char *) buf, len);
+  if (out == NULL)
+    kr_error_set (err, ENOMEM, "generate JSON");
+  return out;
+}
+
+/* The record krill keeps: the state document plus what later commands need. */
+static char *
+state_record (const kr_state *st, kr_error **err)
+{
+  yajl_gen g = yajl_gen_alloc (NULL);
+  char *out;
+
+  if (g == NULL)
+    {
+      kr_error_set (err, ENOMEM, "generate state");
+      return NULL;
+    }
+  yajl_gen_map_open (g);
+  gen_str (g, "ociVersion", st->oci_version);
+  gen_str (g, "id", st->id);
+  gen_int (g, "pid", st->pid);
+  gen_int (g, "initStartTime", (long long) st->start_time);
+  gen_str (g, "bundle", st->bundle);
+  gen_str (g, "rootfs", st->rootfs);
+  gen_str (g, "created", st->created);
+  gen_str (g, "owner", st->owner);
+  if (st->cgroup_path)
+    gen_str (g, "cgroupPath", st->cgroup_path);
+  gen_annotations (g, st);
+  yajl_gen_map_close (g);
+  out = gen_finish (g, err);
+  yajl_gen_free (g);
+  return out;
+}
+
+/* Temp file, (fsync when DURABLE), rename: a reader sees the old file or the
+ * new one, never a part. */
+static int
+write_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode, bool durable,
+              kr_error **err)
+{
+  _cleanup_free_ char *tmp = NULL;
+  _cleanup_close_ int fd = -1;
+  size_t off = 0;
+
+  if (asprintf (&tmp, "%s.krill-tmp", name) < 0)
+    {
+      tmp = NULL;
+      return kr_error_set (err, ENOMEM, "write %s", name);
+    }
+  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (fd < 0)
+    return kr_error_set (err, errno, "open %s", tmp);
+  while (off < len)
+    {
+      ssize_t n = write (fd, data + off, len - off);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int e = errno;
+          unlinkat (dirfd, tmp, 0);
+          return kr_error_set (err, e, "write %s", tmp);
+        }
+      off += (size_t) n;
+    }
+  if (durable && fsync (fd) < 0)
+    {
+      int e = errno;
+      unlinkat (dirfd, tmp, 0);
+      return kr_error_set (err, e, "fsync %s", tmp);
+    }
+  if (renameat (dirfd, tmp, dirfd, name) < 0)
+    {
+      int e = errno;
+      unlinkat (dirfd, tmp, 0);
+      return kr_error_set (err, e, "rename %s", name);
+    }
+  return 0;
+}
+
+int
+kr_state_write_file (int dirfd, const char *name, const char *data, size_t len, kr_error **err)
+{
+  return write_atomic (dirfd, name, data, len, 0600, true, err);
+}
+
+int
+kr_state_write (int dirfd, const kr_state *st, kr_error **err)
+{
+  _cleanup_free_ char *json = state_record (st, err);
+
+  if (json == NULL)
+    return -1;
+  return kr_state_write_file (dirfd, KR_STATE_FILE, json, strlen (json), err);
+}
+
+char *
+kr_state_read_file (int dirfd, const char *name, size_t *lenp, kr_error **err)
+{
+  _cleanup_close_ int fd = openat (dirfd, name, O_RDONLY | O_CLOEXEC);
+  _cleanup_free_ char *buf = NULL;
+  size_t len = 0, cap = 0;
+
+  if (fd < 0)
+    {
+      kr_error_set (err, errno, "open %s", name);
+      return NULL;
+    }
+  for (;;)
+    {
+      ssize_t n;
+      if (cap - len < 4096)
+        {
+          char *nb = realloc (buf, cap + 8192);
+          if (nb == NULL)
+            {
+              kr_error_set (err, ENOMEM, "read %s", name);
+              return NULL;
+            }
+          buf = nb;
+          cap += 8192;
+        }
+      n = read (fd, buf + len, cap - len - 1);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          kr_error_set (err, errno, "read %s", name);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      len += (size_t) n;
+    }
+  buf[len] = '\0';
+  if (lenp)
+    *lenp = len;
+  return TAKE_PTR (buf);
+}
+
+static char *
+tree_str (yajl_val root, const char *key)
+{
+  const char *path[] = { key, NULL };
+  yajl_val v = yajl_tree_get (root, path, yajl_t_string);
+  const char *s = v ? YAJL_GET_STRING (v) : NULL;
+  return s ? strdup (s) : NULL;
+}
+
+static long long
+tree_int (yajl_val root, const char *key)
+{
+  const char *path[] = { key, NULL };
+  yajl_val v = yajl_tree_get (root, path, yajl_t_number);
+  return (v && YAJL_IS_INTEGER (v)) ? YAJL_GET_INTEGER (v) : 0;
+}
+
+int
+kr_state_read (int dirfd, kr_state **out, kr_error **err)
+{
+  _cleanup_free_ char *data = kr_state_read_file (dirfd, KR_STATE_FILE, NULL, err);
+  char ebuf[256];
+  yajl_val root;
+  kr_state *st;
+  const char *apath[] = { "annotations", NULL };
+  yajl_val ann;
+
+  if (data == NULL)
+    return -1;
+  root = yajl_tree_parse (data, ebuf, sizeof ebuf);
+  if (root == NULL)
+    return kr_error_set (err, 0, "state.json: invalid JSON: %s", ebuf);
+  st = calloc (1, sizeof *st);
+  if (st == NULL)
+    {
+      yajl_tree_free (root);
+      return kr_error_set (err, ENOMEM, "read state");
+    }
+  st->id = tree_str (root, "id");
+  st->oci_version = tree_str (root, "ociVersion");
+  st->pid = (pid_t) tree_int (root, "pid");
+  st->start_time = (unsigned long long) tree_int (root, "initStartTime");
+  st->bundle = tree_str (root, "bundle");
+  st->rootfs = tree_str (root, "rootfs");
+  st->created = tree_str (root, "created");
+  st->owner = tree_str (root, "owner");
+  st->cgroup_path = tree_str (root, "cgroupPath");
+  ann = yajl_tree_get (root, apath, yajl_t_object);
+  if (ann && YAJL_GET_OBJECT (ann)->len)
+    {
+      size_t n = YAJL_GET_OBJECT (ann)->len;
+      st->annotations = calloc (n, sizeof (oci_kv));
+      for (size_t i = 0; st->annotations && i < n; i++)
+        {
+          yajl_val v = YAJL_GET_OBJECT (ann)->values[i];
+          st->annotations[i].key = strdup (YAJL_GET_OBJECT (ann)->keys[i]);
+          st->annotations[i].value = strdup (YAJL_IS_STRING (v) ? YAJL_GET_STRING (v) : "");
+          st->annotations_len++;
+        }
+    }
+  yajl_tree_free (root);
+  if (st->id == NULL || st->pid <= 0)
+    {
+      kr_state_free (st);
+      return kr_error_set (err, 0, "state.json: missing id or pid");
+    }
+  *out = st;
+  return 0;
+}
+
+int
+kr_state_read_config (int dirfd, oci_config **out, kr_error **err)
+{
+  _cleanup_free_ char *data = NULL;
+  size_t len = 0;
+  char *msg = NULL;
+
+  *out = NULL;
+  if (faccessat (dirfd, KR_CONFIG_FILE, F_OK, 0) < 0 && errno == ENOENT)
+    return 0;
+  data = kr_state_read_file (dirfd, KR_CONFIG_FILE, &len, err);
+  if (data == NULL)
+    return -1;
+  *out = oci_config_parse_data (data, len, &msg);
+  if (*out == NULL)
+    {
+      kr_error_take (err, 0, msg);
+      return kr_error_prefix (err, "state " KR_CONFIG_FILE);
+    }
+  return 0;
+}
+
+int
+kr_state_remove (int rootfd, const char *id, kr_error **err)
+{
+  _cleanup_close_ int fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  _cleanup_closedir_ DIR *d = NULL;
+  struct dirent *de;
+
+  if (fd < 0)
+    {
+      if (errno == ENOENT)
+        return 0;
+      return kr_error_set (err, errno, "open state dir %s", id);
+    }
+  d = fdopendir (fd);
+  if (d == NULL)
+    return kr_error_set (err, errno, "read state dir %s", id);
+  fd = -1; /* owned by d now */
+  /* The directory is flat: krill puts only files there. */
+  while ((de = readdir (d)) != NULL)
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      if (unlinkat (dirfd (d), de->d_name, 0) < 0 && errno != ENOENT)
+        return kr_error_set (err, errno, "remove %s/%s", id, de->d_name);
+    }
+  if (unlinkat (rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return kr_error_set (err, errno, "remove state dir %s", id);
+  return 0;
+}
+
+void
+kr_state_free (kr_state *st)
+{
+  if (st == NULL)
+    return;
+  free (st->id);
+  free (st->oci_version);
+  free (st->bundle);
+  free (st->rootfs);
+  free (st->created);
+  free (st->owner);
+  free (st->cgroup_path);
+  for (size_t i = 0; i < st->annotations_len; i++)
+    {
+      free (st->annotations[i].key);
+      free (st->annotations[i].value);
+    }
+  free (st->annotations);
+  free (st);
+}
+
+void
+kr_state_freep (kr_state **st)
+{
+  kr_state_free (*st);
+}
+
+int
+kr_proc_stat (pid_t pid, unsigned long long *start_time, char *state)
+{
+  char path[64], buf[1024];
+  _cleanup_close_ int fd = -1;
+  ssize_t n;
+  char *p;
+  unsigned long long st = 0;
+
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  n = read (fd, buf, sizeof buf - 1);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  /* comm may hold spaces and parentheses: fields start after the last ')'. */
+  p = strrchr (buf, ')');
+  if (p == NULL || p[1] != ' ')
+    return -1;
+  p += 2;
+  if (state)
+    *state = *p;
+  /* field 3 is the state; starttime is field 22 */
+  for (int field = 3; field < 22; field++)
+    {
+      p = strchr (p, ' ');
+      if (p == NULL)
+        return -1;
+      p++;
+    }
+  if (sscanf (p, "%llu", &st) != 1)
+    return -1;
+  if (start_time)
+    *start_time = st;
+  return 0;
+}
+
+static bool
+cgroup_frozen (int dirfd)
+{
+  kr_cgroup *cg = NULL;
+  bool frozen = false;
+
+  /* No cgroup record (being created) or no freezer: not paused. */
+  if (kr_cgroup_load (dirfd, KR_CGROUP_FILE, &cg, NULL) < 0)
+    return false;
+  if (kr_cgroup_is_frozen (cg, &frozen, NULL) < 0)
+    frozen = false;
+  kr_cgroup_free (cg);
+  return frozen;
+}
+
+kr_status
+kr_state_status (int dirfd, const kr_state *st)
+{
+  unsigned long long start;
+  char pstate;
+
+  if (kr_proc_stat (st->pid, &start, &pstate) < 0 || start != st->start_time || pstate == 'Z'
+      || pstate == 'X')
+    return KR_STATUS_STOPPED;
+  /* Only a live container can be paused; runc asks the freezer before the
+   * fifo, so a frozen created container is paused too. */
+  if (cgroup_frozen (dirfd))
+    return KR_STATUS_PAUSED;
+  if (faccessat (dirfd, KR_EXEC_FIFO, F_OK, 0) == 0)
+    return KR_STATUS_CREATED;
+  return KR_STATUS_RUNNING;
+}
+
+const char *
+kr_status_name (kr_status s)
+{
+  switch (s)
+    {
+    case KR_STATUS_CREATING:
+      return "creating";
+    case KR_STATUS_CREATED:
+      return "created";
+    case KR_STATUS_RUNNING:
+      return "running";
+    case KR_STATUS_PAUSED:
+      return "paused";
+    case KR_STATUS_STOPPED:
+      return "stopped";
+    }
+  return "unknown";
+}
+
+char *
+kr_state_to_json (const kr_state *st, kr_status status, bool pretty, kr_error **err)
+{
+  yajl_gen g = yajl_gen_alloc (NULL);
+  char *out;
+
+  if (g == NULL)
+    {
+      kr_error_set (err, ENOMEM, "generate state");
+      return NULL;
+    }
+  if (pretty)
+    {
+      yajl_gen_config (g, yajl_gen_beautify, 1);
+      yajl_gen_config (g, yajl_gen_indent_string, "  ");
+    }
+  yajl_gen_map_open (g);
+  gen_str (g, "ociVersion", st->oci_version);
+  gen_str (g, "id", st->id);
+  /* A stopped container has no process: runc reports pid 0. */
+  gen_int (g, "pid", status == KR_STATUS_STOPPED ? 0 : st->pid);
+  gen_str (g, "status", kr_status_name (status));
+  gen_str (g, "bundle", st->bundle);
+  gen_str (g, "rootfs", st->rootfs);
+  gen_str (g, "created", st->created);
+  gen_str (g, "owner", st->owner);
+  gen_annotations (g, st);
+  yajl_gen_map_close (g);
+  out = gen_finish (g, err);
+  yajl_gen_free (g);
+  return out;
+}
+
+int
+kr_write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                      kr_error **err)
+{
+  return write_atomic (dirfd, name, data, len, mode, false, err);
+}
+
+int
+kr_write_pid_file (const char *path, pid_t pid, kr_error **err)
+{
+  char buf[32];
+  int len = snprintf (buf, sizeof buf, "%d", (int) pid);
+
+  /* The caller (containerd's shim, conmon) reads it as soon as we return. */
+  return write_atomic (AT_FDCWD, path, buf, (size_t) len, 0644, false, err);
+}
+
+char *
+kr_now_rfc3339 (void)
+{
+  struct timespec ts;
+  struct tm tm;
+  char buf[64], *out = NULL;
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  if (asprintf (&out, "%s.%09ldZ", buf, ts.tv_nsec) < 0)
+    return NULL;
+  return out;
+}

@@ -1,0 +1,90 @@
+/* The state directory: <root>/<id>/ holds state.json (written atomically),
+ * exec.fifo while the container is "created", and the cgroup record. The
+ * directory fd is the lock: every operation that changes a container holds an
+ * exclusive flock on it. */
+#ifndef KRILL_STATE_H
+#define KRILL_STATE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+#include "ocispec.h"
+
+#define KR_STATE_FILE "state.json"
+#define KR_EXEC_FIFO "exec.fifo"
+#define KR_CGROUP_FILE "cgroup"
+/* The bundle's config.json as create read it: what exec builds from, and
+ * what delete runs the poststop hooks from when the bundle may be gone. */
+#define KR_CONFIG_FILE "config.json"
+
+typedef enum
+{
+  KR_STATUS_CREATING,
+  KR_STATUS_CREATED,
+  KR_STATUS_RUNNING,
+  KR_STATUS_PAUSED,
+  KR_STATUS_STOPPED,
+} kr_status;
+
+typedef struct kr_state
+{
+  char *id;
+  char *oci_version;
+  pid_t pid;
+  unsigned long long start_time; /* of pid, from /proc/<pid>/stat */
+  char *bundle;
+  char *rootfs;
+  char *created; /* RFC 3339, UTC, nanoseconds */
+  char *owner;
+  char *cgroup_path;
+  oci_kv *annotations;
+  size_t annotations_len;
+} kr_state;
+
+/* Creates ROOT (0700) when missing and opens it. */
+int kr_state_root_open (const char *root, int *rootfd, kr_error **err);
+/* Creates <root>/<id> exclusively and locks it: of two concurrent creates of
+ * one id exactly one wins; the other gets "already exists". */
+int kr_state_claim (int rootfd, const char *id, int *dirfd, kr_error **err);
+/* Opens an existing container's directory; LOCK takes the exclusive lock. */
+int kr_state_open (int rootfd, const char *id, bool lock, int *dirfd, kr_error **err);
+int kr_state_write (int dirfd, const kr_state *st, kr_error **err);
+int kr_state_read (int dirfd, kr_state **out, kr_error **err);
+/* Atomically (a temporary file renamed over NAME). */
+int kr_state_write_file (int dirfd, const char *name, const char *data, size_t len,
+                         kr_error **err);
+/* The whole file, NUL-terminated; *LEN (when not NULL) its length. */
+char *kr_state_read_file (int dirfd, const char *name, size_t *len, kr_error **err);
+/* The saved config.json; *OUT is NULL when the state dir has none. */
+int kr_state_read_config (int dirfd, oci_config **out, kr_error **err);
+/* Removes <root>/<id> and what krill put in it. */
+int kr_state_remove (int rootfd, const char *id, kr_error **err);
+void kr_state_free (kr_state *st);
+
+/* Derives the status from the live process: a pid whose start time differs
+ * from the recorded one is a reused pid, and the container is stopped. */
+kr_status kr_state_status (int dirfd, const kr_state *st);
+const char *kr_status_name (kr_status s);
+
+/* runc's `state` document (pretty when PRETTY). */
+char *kr_state_to_json (const kr_state *st, kr_status status, bool pretty, kr_error **err);
+
+/* Start time (clock ticks since boot) and one-letter state of PID; -1 when
+ * the process does not exist. */
+int kr_proc_stat (pid_t pid, unsigned long long *start_time, char *state);
+
+/* Writes NAME under DIRFD (AT_FDCWD for a path) through a temporary file
+ * and a rename: a reader never sees it partial. */
+/* A pid file, written atomically (relative paths: the caller's cwd). */
+int kr_write_pid_file (const char *path, pid_t pid, kr_error **err);
+int kr_write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                          kr_error **err);
+
+/* "2026-12-02T15:26:18.123456789Z" */
+char *kr_now_rfc3339 (void);
+
+void kr_state_freep (kr_state **st);
+#define _cleanup_state_ __attribute__ ((cleanup (kr_state_freep)))
+
+#endif

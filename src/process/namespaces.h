@@ -1,0 +1,37 @@
+/* Namespaces: which to create with clone3, which to join by path. */
+#ifndef KRILL_NAMESPACES_H
+#define KRILL_NAMESPACES_H
+
+#include <stdbool.h>
+
+#include "base/error.h"
+#include "ocispec.h"
+
+typedef struct kr_ns_join
+{
+  int nstype; /* CLONE_NEW* */
+  int fd;     /* opened by the parent, O_CLOEXEC */
+  const char *path;
+} kr_ns_join;
+
+typedef struct kr_namespaces
+{
+  unsigned long clone_flags; /* new namespaces made at clone3, CLONE_NEWCGROUP excluded */
+  bool new_cgroup;           /* unshared by init after it joined its cgroup */
+  kr_ns_join join[8];
+  size_t join_len;
+} kr_namespaces;
+
+/* Checks types and duplicates and opens every path; the fds are closed by
+ * kr_namespaces_close. */
+int kr_namespaces_prepare (const oci_linux *lnx, kr_namespaces *ns, kr_error **err);
+void kr_namespaces_close (kr_namespaces *ns);
+/* "network" -> CLONE_NEWNET; 0 when unknown. */
+int kr_namespace_flag (const char *type);
+/* Called by the parent before clone3: a pid namespace is entered for the
+ * children of the caller. */
+int kr_namespaces_join_pid (const kr_namespaces *ns, kr_error **err);
+/* Called by init: every other namespace given by path. */
+int kr_namespaces_join_rest (const kr_namespaces *ns, kr_error **err);
+
+#endif

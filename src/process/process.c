@@ -1,0 +1,329 @@
+#define _GNU_SOURCE
+#include "process/process.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "process/lsm.h"
+#include "base/procfs.h"
+#include "base/util.h"
+
+static const struct
+{
+  const char *name;
+  int resource;
+} rlimits[] = {
+  { "RLIMIT_AS", RLIMIT_AS },
+  { "RLIMIT_CORE", RLIMIT_CORE },
+  { "RLIMIT_CPU", RLIMIT_CPU },
+  { "RLIMIT_DATA", RLIMIT_DATA },
+  { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+  { "RLIMIT_LOCKS", RLIMIT_LOCKS },
+  { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+  { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+  { "RLIMIT_NICE", RLIMIT_NICE },
+  { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+  { "RLIMIT_NPROC", RLIMIT_NPROC },
+  { "RLIMIT_RSS", RLIMIT_RSS },
+  { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+  { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+  { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+  { "RLIMIT_STACK", RLIMIT_STACK },
+};
+
+int
+kr_rlimit_from_name (const char *name)
+{
+  for (size_t i = 0; i < ARRAY_SIZE (rlimits); i++)
+    if (strcmp (name, rlimits[i].name) == 0)
+      return rlimits[i].resource;
+  return -1;
+}
+
+int
+kr_process_validate (const oci_process *p, kr_error **err)
+{
+  if (p == NULL)
+    return kr_error_set (err, 0, "process: required to create a container");
+  if (p->args_len == 0 || p->args[0] == NULL || p->args[0][0] == '\0')
+    return kr_error_set (err, 0, "process.args: must not be empty");
+  if (p->cwd == NULL || p->cwd[0] != '/')
+    return kr_error_set (err, 0, "process.cwd: must be an absolute path, got \"%s\"",
+                         p->cwd ? p->cwd : "");
+  for (size_t i = 0; i < p->rlimits_len; i++)
+    {
+      const oci_rlimit *r = &p->rlimits[i];
+      if (kr_rlimit_from_name (r->type) < 0)
+        return kr_error_set (err, 0, "process.rlimits[%zu].type: unknown rlimit \"%s\"", i,
+                             r->type);
+      if (r->soft > r->hard)
+        return kr_error_set (err, 0, "process.rlimits[%zu]: soft limit %llu above hard limit %llu",
+                             i, (unsigned long long) r->soft, (unsigned long long) r->hard);
+      for (size_t j = 0; j < i; j++)
+        if (strcmp (p->rlimits[j].type, r->type) == 0)
+          return kr_error_set (err, 0, "process.rlimits[%zu].type: duplicate \"%s\"", i, r->type);
+    }
+  return kr_lsm_validate_process (p, err);
+}
+
+int
+kr_process_set_rlimits (const oci_process *p, kr_error **err)
+{
+  for (size_t i = 0; i < p->rlimits_len; i++)
+    {
+      const oci_rlimit *r = &p->rlimits[i];
+      struct rlimit lim = { .rlim_cur = r->soft, .rlim_max = r->hard };
+      if (setrlimit (kr_rlimit_from_name (r->type), &lim) < 0)
+        return kr_error_set (err, errno, "setrlimit %s soft=%llu hard=%llu", r->type,
+                             (unsigned long long) r->soft, (unsigned long long) r->hard);
+    }
+  return 0;
+}
+
+int
+kr_process_set_user (const oci_process *p, kr_error **err)
+{
+  uid_t uid = p->user ? p->user->uid : 0;
+  gid_t gid = p->user ? p->user->gid : 0;
+  size_t ngroups = p->user ? p->user->additional_gids_len : 0;
+  _cleanup_free_ gid_t *groups = NULL;
+
+  if (ngroups)
+    {
+      groups = calloc (ngroups, sizeof *groups);
+      if (groups == NULL)
+        return kr_error_set (err, ENOMEM, "setgroups");
+      for (size_t i = 0; i < ngroups; i++)
+        groups[i] = p->user->additional_gids[i];
+    }
+  /* Without additionalGids the process keeps no supplementary group of krill's. */
+  if (setgroups (ngroups, groups) < 0)
+    return kr_error_set (err, errno, "setgroups");
+  if (setresgid (gid, gid, gid) < 0)
+    return kr_error_set (err, errno, "setresgid %u", (unsigned) gid);
+  if (setresuid (uid, uid, uid) < 0)
+    return kr_error_set (err, errno, "setresuid %u", (unsigned) uid);
+  return 0;
+}
+
+static const char *
+env_get (const oci_process *p, const char *key)
+{
+  size_t klen = strlen (key);
+  for (size_t i = 0; i < p->env_len; i++)
+    if (strncmp (p->env[i], key, klen) == 0 && p->env[i][klen] == '=')
+      return p->env[i] + klen + 1;
+  return NULL;
+}
+
+/* 0, or the errno that makes PATH not runnable. */
+static int
+not_executable (const char *path)
+{
+  struct stat st;
+
+  if (stat (path, &st) < 0)
+    return errno;
+  if (!S_ISREG (st.st_mode) || access (path, X_OK) < 0)
+    return EACCES;
+  return 0;
+}
+
+/* Go's wording ("no such file or directory"): Docker and Podman pick the exit
+ * status (127, 126) of a failed start by matching runc's text. */
+static const char *
+go_strerror (int e, char *buf, size_t n)
+{
+  snprintf (buf, n, "%s", strerror (e));
+  if (buf[0] >= 'A' && buf[0] <= 'Z')
+    buf[0] = (char) (buf[0] - 'A' + 'a');
+  return buf;
+}
+
+int
+kr_process_find_exec (const oci_process *p, char **out, kr_error **err)
+{
+  const char *name = p->args[0];
+  const char *path_env;
+  _cleanup_free_ char *dirs = NULL;
+  char *save = NULL;
+
+  if (strchr (name, '/'))
+    {
+      char msg[128];
+      int e = not_executable (name);
+      if (e == ENOENT)
+        return kr_error_set (err, 0, "exec: \"%s\": stat %s: %s", name, name,
+                             go_strerror (e, msg, sizeof msg));
+      if (e)
+        return kr_error_set (err, 0, "exec: \"%s\": %s", name, go_strerror (e, msg, sizeof msg));
+      *out = strdup (name);
+      return 0;
+    }
+  path_env = env_get (p, "PATH");
+  if (path_env == NULL)
+    path_env = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  dirs = strdup (path_env);
+  if (dirs == NULL)
+    return kr_error_set (err, ENOMEM, "exec");
+  for (char *d = strtok_r (dirs, ":", &save); d; d = strtok_r (NULL, ":", &save))
+    {
+      _cleanup_free_ char *cand = NULL;
+      if (asprintf (&cand, "%s/%s", *d ? d : ".", name) < 0)
+        return kr_error_set (err, ENOMEM, "exec");
+      if (not_executable (cand) == 0)
+        {
+          *out = TAKE_PTR (cand);
+          return 0;
+        }
+    }
+  return kr_error_set (err, 0, "exec: \"%s\": executable file not found in $PATH", name);
+}
+
+static char *
+home_of (uid_t uid)
+{
+  _cleanup_fclose_ FILE *f = fopen ("/etc/passwd", "re");
+  char line[1024];
+
+  while (f && fgets (line, sizeof line, f))
+    {
+      char *fields[7] = { 0 };
+      char *s = line, *save = NULL;
+      int n = 0;
+      for (char *t = strtok_r (s, ":\n", &save); t && n < 7; t = strtok_r (NULL, ":\n", &save))
+        fields[n++] = t;
+      if (n >= 6 && (uid_t) strtoul (fields[2], NULL, 10) == uid)
+        return strdup (fields[5]);
+    }
+  return strdup ("/");
+}
+
+char **
+kr_process_env (const oci_process *p)
+{
+  size_t n = p->env_len;
+  char **env = calloc (n + 2, sizeof *env);
+
+  if (env == NULL)
+    return NULL;
+  for (size_t i = 0; i < n; i++)
+    env[i] = p->env[i];
+  if (env_get (p, "HOME") == NULL)
+    {
+      _cleanup_free_ char *home = home_of (p->user ? p->user->uid : 0);
+      if (home && asprintf (&env[n], "HOME=%s", home) < 0)
+        env[n] = NULL;
+    }
+  return env;
+}
+
+static int
+set_oom_score_adj (const oci_process *p, int proc_fd, kr_error **err)
+{
+  char buf[16];
+
+  if (!p->has_oom_score_adj)
+    return 0;
+  snprintf (buf, sizeof buf, "%d", p->oom_score_adj);
+  if (kr_procfs_write_self (proc_fd, "oom_score_adj", buf, err) < 0)
+    return kr_error_prefix (err, "process.oomScoreAdj");
+  return 0;
+}
+
+/* Nothing of krill's may cross execve: mark every fd above the preserved
+ * ones close-on-exec (our own are already). */
+static int
+seal_fds (int preserve, kr_error **err)
+{
+  unsigned int first = 3 + (unsigned int) (preserve > 0 ? preserve : 0);
+
+  if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return kr_error_set (err, errno, "close_range");
+  for (unsigned int fd = 3; fd < first; fd++)
+    {
+      int fl = fcntl ((int) fd, F_GETFD);
+      if (fl >= 0 && fcntl ((int) fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+        return kr_error_set (err, errno, "preserve fd %u", fd);
+    }
+  return 0;
+}
+
+static void
+reset_signals (void)
+{
+  sigset_t all;
+
+  for (int s = 1; s < NSIG; s++)
+    if (s != SIGKILL && s != SIGSTOP)
+      signal (s, SIG_DFL);
+  sigemptyset (&all);
+  sigprocmask (SIG_SETMASK, &all, NULL);
+}
+
+int
+kr_process_prepare (const oci_process *p, char **exec_path, char ***envp, kr_error **err)
+{
+  if (kr_process_find_exec (p, exec_path, err) < 0)
+    return -1;
+  *envp = kr_process_env (p);
+  if (*envp == NULL)
+    return kr_error_set (err, ENOMEM, "process.env");
+  return 0;
+}
+
+int
+kr_process_apply (const oci_process *p, const kr_caps *caps, const kr_seccomp *seccomp,
+                  int proc_fd, int preserve_fds, kr_error **err)
+{
+  char cwd[PATH_MAX];
+
+  if (set_oom_score_adj (p, proc_fd, err) < 0 || kr_lsm_apply (p, proc_fd, err) < 0)
+    return -1;
+  if (kr_process_set_rlimits (p, err) < 0)
+    return kr_error_prefix (err, "process.rlimits");
+  umask (p->user && p->user->has_umask ? (mode_t) p->user->umask : 0022);
+  if (chdir (p->cwd) < 0)
+    return kr_error_set (err, errno, "process.cwd: chdir \"%s\"", p->cwd);
+  /* Without no_new_privs, installing a filter takes CAP_SYS_ADMIN: it has
+   * to go in before the capabilities are dropped, so the uid and capability
+   * calls below run under it, as in runc. With no_new_privs it waits until
+   * right before execve. */
+  if (!p->no_new_privileges && kr_seccomp_load (seccomp, NULL, err) < 0)
+    return -1;
+  /* A cwd reached through an fd of the host (/proc/self/fd/N) lies outside
+   * our root, and getcwd says so (CVE-2024-21626). */
+  if (getcwd (cwd, sizeof cwd) == NULL && errno == ENOENT)
+    return kr_error_set (err, 0, "process.cwd: \"%s\" is outside the container's root", p->cwd);
+  if (kr_caps_before_user (caps, err) < 0 || kr_process_set_user (p, err) < 0
+      || kr_caps_after_user (caps, err) < 0)
+    return kr_error_prefix (err, "process.user");
+  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return kr_error_set (err, errno, "process.noNewPrivileges");
+  return seal_fds (preserve_fds, err);
+}
+
+int
+kr_process_exec (const oci_process *p, const kr_seccomp *seccomp, const char *exec_path,
+                 char **envp, kr_error **err)
+{
+  reset_signals ();
+  /* The last call before execve: krill's own calls are not filtered, the
+   * profile only has to allow execve itself. runc loads it a little
+   * earlier, before it waits for `start` (it must pass a NOTIFY listener to
+   * its parent then); krill refuses NOTIFY, so nothing needs it earlier. */
+  if (p->no_new_privileges && kr_seccomp_load (seccomp, NULL, err) < 0)
+    return -1;
+  execve (exec_path, p->args, envp);
+  return kr_error_set (err, errno, "exec \"%s\"", exec_path);
+}

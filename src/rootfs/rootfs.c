@@ -1,0 +1,172 @@
+#define _GNU_SOURCE
+#include "rootfs/rootfs.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "rootfs/dev-nodes.h"
+#include "base/fs.h"
+#include "rootfs/masks.h"
+#include "rootfs/mountopts.h"
+#include "rootfs/mounts.h"
+#include "rootfs/pivot.h"
+#include "base/util.h"
+
+static bool
+has_namespace (const oci_config *cfg, const char *type)
+{
+  const oci_linux *l = cfg->linux;
+
+  for (size_t i = 0; l && i < l->namespaces_len; i++)
+    if (l->namespaces[i].type && strcmp (l->namespaces[i].type, type) == 0)
+      return true;
+  return false;
+}
+
+/* linux.rootfsPropagation as MS_* (0 when unset). */
+static int
+root_propagation (const oci_config *cfg, unsigned long *out, kr_error **err)
+{
+  const char *p = cfg->linux ? cfg->linux->rootfs_propagation : NULL;
+  char *opt[1];
+  kr_mount_opts o;
+
+  *out = 0;
+  if (p == NULL || *p == '\0')
+    return 0;
+  opt[0] = (char *) p;
+  if (kr_mount_opts_parse (opt, 1, &o, err) < 0)
+    return -1;
+  if (o.propagation_len == 1)
+    *out = o.propagation[0];
+  kr_mount_opts_release (&o);
+  if (*out == 0)
+    return kr_error_set (err, EINVAL,
+                         "linux.rootfsPropagation: unknown value \"%s\"", p);
+  return 0;
+}
+
+/* The mount holding ROOTFS must not be shared: pivot_root refuses a shared
+ * parent, and our bind of the rootfs would propagate to the host. EINVAL
+ * means "not a mount point": go up until one is. */
+static int
+unshare_rootfs_parent (const char *rootfs, unsigned long prop, kr_error **err)
+{
+  _cleanup_free_ char *path = strdup (rootfs);
+  unsigned long flag = (prop & MS_SLAVE) ? MS_SLAVE : MS_PRIVATE;
+
+  if (path == NULL)
+    return kr_error_set (err, ENOMEM, "rootfs");
+  for (;;)
+    {
+      char *slash;
+
+      if (mount (NULL, path, NULL, flag, NULL) == 0)
+        return 0;
+      if (errno != EINVAL || strcmp (path, "/") == 0)
+        return kr_error_set (err, errno, "make the mount of %s %s", path,
+                             flag == MS_SLAVE ? "slave" : "private");
+      slash = strrchr (path, '/');
+      slash[slash == path ? 1 : 0] = '\0';
+    }
+}
+
+int
+kr_rootfs_mount (const oci_config *cfg, const char *rootfs, const kr_cgroup *cg,
+                 int (*cg_wait) (void *, kr_error **), void *cg_wait_arg, kr_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+  unsigned long prop;
+  kr_mount_ctx ctx;
+
+  if (rootfs == NULL || rootfs[0] != '/')
+    return kr_error_set (err, EINVAL, "rootfs %s is not absolute",
+                         rootfs ? rootfs : "(null)");
+  if (root_propagation (cfg, &prop, err) < 0)
+    return -1;
+  if (mount (NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+    return kr_error_set (err, errno, "set the propagation of /");
+  if (unshare_rootfs_parent (rootfs, prop, err) < 0)
+    return -1;
+  if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return kr_error_set (err, errno, "bind %s onto itself", rootfs);
+
+  rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return kr_error_set (err, errno, "open %s", rootfs);
+  ctx = (kr_mount_ctx){
+    .rootfs = rootfs,
+    .rootfd = rootfd,
+    .cgroupns = has_namespace (cfg, "cgroup"),
+    .userns = has_namespace (cfg, "user"),
+    .cg = cg,
+    .cg_wait = cg_wait,
+    .cg_wait_arg = cg_wait_arg,
+  };
+  for (size_t i = 0; i < cfg->mounts_len; i++)
+    if (kr_mount_one (&ctx, &cfg->mounts[i], err) < 0)
+      return -1;
+  if (kr_devices_needed (cfg)
+      && kr_devices_setup (rootfd, cfg, ctx.userns, err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+kr_rootfs_pivot (const oci_config *cfg, const char *rootfs, bool no_pivot,
+                 kr_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+  unsigned long prop;
+
+  if (root_propagation (cfg, &prop, err) < 0)
+    return -1;
+  rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return kr_error_set (err, errno, "open %s", rootfs);
+  if (no_pivot ? kr_move_root (rootfs, rootfd, err) < 0
+               : kr_pivot_root (rootfd, err) < 0)
+    return -1;
+  /* private and slave were applied before the rootfs bind; shared and
+   * unbindable belong on the new "/" only, applying them earlier would
+   * reach the host's root mount. */
+  if (prop && !(prop & (MS_PRIVATE | MS_SLAVE))
+      && mount (NULL, "/", NULL, prop, NULL) < 0)
+    return kr_error_set (err, errno, "set the propagation of the new /");
+  if (kr_devices_needed (cfg) && kr_devices_reopen_null (err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+kr_rootfs_finalize (const oci_config *cfg, kr_error **err)
+{
+  const oci_linux *l = cfg->linux;
+
+  for (size_t i = 0; i < cfg->mounts_len; i++)
+    if (kr_mount_needs_late_ro (&cfg->mounts[i])
+        && kr_make_readonly (cfg->mounts[i].destination, err) < 0)
+      return -1;
+  if (cfg->root && cfg->root->readonly && kr_make_readonly ("/", err) < 0)
+    return kr_error_prefix (err, "root.readonly");
+  if (l && kr_readonly_paths (l->readonly_paths, l->readonly_paths_len, err)
+               < 0)
+    return -1;
+  if (l && kr_mask_paths (l->masked_paths, l->masked_paths_len, err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+kr_rootfs_setup (const oci_config *cfg, const char *rootfs, bool no_pivot,
+                 kr_error **err)
+{
+  if (kr_rootfs_mount (cfg, rootfs, NULL, NULL, NULL, err) < 0
+      || kr_rootfs_pivot (cfg, rootfs, no_pivot, err) < 0
+      || kr_rootfs_finalize (cfg, err) < 0)
+    return kr_error_prefix (err, "rootfs");
+  return 0;
+}

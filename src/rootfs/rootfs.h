@@ -1,0 +1,48 @@
+/* The container's filesystem view: everything the container's init does in
+ * its new mount namespace between "child started" and "user process".
+ *
+ * Call in the init, after it is in its new mount namespace (CLONE_NEWNS
+ * done) and, when it has them, its pid, cgroup and user namespaces (a fresh
+ * /proc needs the pid namespace; a v1 "cgroup" mount reads the init's own
+ * cgroups, so put it in its cgroup first). cwd and root are still the
+ * host's; relative bind sources are resolved against cwd (the bundle). The
+ * process must be single-threaded (umask and cwd are changed). */
+#ifndef KRILL_ROOTFS_H
+#define KRILL_ROOTFS_H
+
+#include <stdbool.h>
+
+#include "base/error.h"
+#include "cgroup/cgroup.h"
+#include "ocispec.h"
+
+/* All three steps below, in order, for callers with nothing to do between
+ * them. ROOTFS is the absolute, canonical host path of root.path. NO_PIVOT:
+ * MS_MOVE + chroot instead of pivot_root (runc --no-pivot). On return the
+ * process's root is the container's rootfs and cwd is "/". */
+int kr_rootfs_setup (const oci_config *cfg, const char *rootfs, bool no_pivot,
+                     kr_error **err);
+
+/* 1. Stops the host's mounts from propagating into ours ("/" rslave, or
+ * linux.rootfsPropagation), bind-mounts ROOTFS onto itself, does every
+ * entry of "mounts" in order, and populates /dev (unless it is a bind).
+ * The createContainer hooks run after this, in the old root.
+ * A v1 "cgroup" mount without a cgroup namespace binds CG's directories
+ * (NULL: the calling process's own cgroups); CG_WAIT (may be NULL) is called
+ * before it, because `create` makes them while init mounts. */
+int kr_rootfs_mount (const oci_config *cfg, const char *rootfs,
+                     const kr_cgroup *cg, int (*cg_wait) (void *, kr_error **),
+                     void *cg_wait_arg, kr_error **err);
+
+/* 2. pivot_root (or MS_MOVE + chroot), the shared/unbindable root
+ * propagation, and stdio that was the host's /dev/null reopened. The
+ * console (a pty from /dev/pts/ptmx, bound on /dev/console), hostname and
+ * sysctls go after this, while /proc/sys and /dev are still writable. */
+int kr_rootfs_pivot (const oci_config *cfg, const char *rootfs, bool no_pivot,
+                     kr_error **err);
+
+/* 3. Read-only tmpfs and /dev mounts made read-only, root.readonly,
+ * linux.readonlyPaths, linux.maskedPaths (runc's order). */
+int kr_rootfs_finalize (const oci_config *cfg, kr_error **err);
+
+#endif

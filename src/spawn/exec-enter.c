@@ -1,0 +1,262 @@
+/* The container's side of `exec` (see exec.h): the helper C1 that enters
+ * the namespaces, and the process C2 it clones into the pid namespace. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "container/exec.h"
+#include "process/process.h"
+#include "base/procfs.h"
+#include "spawn/sync.h"
+#include "process/terminal.h"
+#include "base/util.h"
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+/* user first (it grants the rights for the rest), mount last (the /proc
+ * paths are the host's until then). */
+static const struct
+{
+  const char *name;
+  int flag;
+} ns_order[] = {
+  { "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC },       { "uts", CLONE_NEWUTS },
+  { "net", CLONE_NEWNET },   { "pid", CLONE_NEWPID },       { "time", CLONE_NEWTIME },
+  { "cgroup", CLONE_NEWCGROUP }, { "mnt", CLONE_NEWNS },
+};
+
+static int
+cmp_int (const void *a, const void *b)
+{
+  return *(const int *) a - *(const int *) b;
+}
+
+/* Everything but stdio, the preserved fds and KEEP is closed: nothing of
+ * the host (the binary's dir, the state dir and its lock, cgroup dirs)
+ * crosses into the container (CVE-2024-21626). */
+static int
+close_host_fds (int preserve, int *keep, size_t n, kr_error **err)
+{
+  unsigned int from = 3 + (unsigned int) preserve;
+
+  qsort (keep, n, sizeof *keep, cmp_int);
+  for (size_t i = 0; i < n; i++)
+    {
+      if (keep[i] < 0 || (unsigned int) keep[i] < from)
+        continue;
+      if ((unsigned int) keep[i] > from
+          && syscall (SYS_close_range, from, (unsigned int) keep[i] - 1, 0) < 0)
+        return kr_error_set (err, errno, "close_range");
+      from = (unsigned int) keep[i] + 1;
+    }
+  if (syscall (SYS_close_range, from, ~0U, 0) < 0)
+    return kr_error_set (err, errno, "close_range");
+  return 0;
+}
+
+/* Before 5.8 a pidfd cannot be given to setns: one /proc/PID/ns file at a
+ * time, all opened before the first join. */
+static int
+join_by_path (const kr_exec_child *c, kr_error **err)
+{
+  int fds[ARRAY_SIZE (ns_order)];
+  int ret = 0;
+
+  for (size_t i = 0; i < ARRAY_SIZE (ns_order); i++)
+    {
+      char path[64];
+      fds[i] = -1;
+      if (!(c->ns_flags & ns_order[i].flag))
+        continue;
+      snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) c->init_pid, ns_order[i].name);
+      fds[i] = open (path, O_RDONLY | O_CLOEXEC);
+      if (fds[i] < 0 && ret == 0)
+        ret = kr_error_set (err, errno, "open %s", path);
+    }
+  for (size_t i = 0; ret == 0 && i < ARRAY_SIZE (ns_order); i++)
+    if (fds[i] >= 0 && setns (fds[i], ns_order[i].flag) < 0)
+      ret = kr_error_set (err, errno, "setns %s namespace of init %d", ns_order[i].name,
+                          (int) c->init_pid);
+  for (size_t i = 0; i < ARRAY_SIZE (ns_order); i++)
+    if (fds[i] >= 0)
+      close (fds[i]);
+  return ret;
+}
+
+static int
+join_namespaces (const kr_exec_child *c, kr_error **err)
+{
+  if (c->ns_flags == 0)
+    return 0;
+  /* All at once, and only into init's own namespaces: a pidfd cannot be
+   * redirected the way a path under /proc can. */
+  if (setns (c->init_pidfd, c->ns_flags) == 0)
+    return 0;
+  if (errno != EINVAL)
+    return kr_error_set (err, errno, "setns to the namespaces of init %d", (int) c->init_pid);
+  return join_by_path (c, err);
+}
+
+static int
+set_oom_score_adj (oci_process *p, kr_error **err)
+{
+  _cleanup_close_ int proc = -1;
+  char buf[16];
+
+  if (!p->has_oom_score_adj)
+    return 0;
+  /* Through the host's /proc, before entering: inherited by C2. */
+  snprintf (buf, sizeof buf, "%d", p->oom_score_adj);
+  if (kr_procfs_open (&proc, err) < 0 || kr_procfs_write_self (proc, "oom_score_adj", buf, err) < 0)
+    return kr_error_prefix (err, "process.oomScoreAdj");
+  p->has_oom_score_adj = false;
+  return 0;
+}
+
+/* The caller's environment (a shim's, a daemon's) is none of the
+ * container's business, and /proc/<pid>/environ shows it even when we are
+ * not dumpable: blank the strings where the kernel reads them. */
+static void
+wipe_environment (void)
+{
+  for (char **e = environ; e && *e; e++)
+    explicit_bzero (*e, strlen (*e));
+  clearenv ();
+}
+
+/* init's root, opened while init is known alive: a mount namespace's root
+ * is where its first process stood, not where init pivoted to when the
+ * runtime itself runs chrooted, and --no-pivot containers are chroots. */
+static int
+open_init_root (const kr_exec_child *c, int *fd, kr_error **err)
+{
+  char path[64];
+
+  snprintf (path, sizeof path, "/proc/%d/root", (int) c->init_pid);
+  *fd = open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (*fd < 0)
+    return kr_error_set (err, errno, "open %s", path);
+  /* Still alive after the open: the pid was not reused under us. */
+  if (syscall (SYS_pidfd_send_signal, c->init_pidfd, 0, NULL, 0) < 0)
+    return kr_error_set (err, errno, "container init %d", (int) c->init_pid);
+  return 0;
+}
+
+static int
+enter_root (int rootfd, kr_error **err)
+{
+  if (fchdir (rootfd) < 0 || chroot (".") < 0 || chdir ("/") < 0)
+    return kr_error_set (err, errno, "enter the container's root");
+  return 0;
+}
+
+static int
+enter (kr_exec_child *c, kr_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+  int keep[4] = { c->sync_fd, c->console_fd, c->init_pidfd, -1 };
+
+  if (kr_sync_wait (c->sync_fd, KR_SYNC_GO, err) < 0)
+    return -1;
+  /* In the cgroup before it enters: so is all it clones.  It moves itself
+   * (kr_cgroup_attach), before close_host_fds takes the cgroup's fds. */
+  if (kr_cgroup_attach_sub (c->cg, 0, c->cg_in_v2, c->cgroups, c->cgroups_len, err) < 0)
+    return -1;
+  if (set_oom_score_adj (c->p, err) < 0)
+    return -1;
+  /* Non-dumpable before entering: a process of the container can neither
+   * ptrace us nor open /proc/<pid>/exe (krill's binary on the host,
+   * CVE-2019-5736) or /proc/<pid>/fd. C2 inherits it until its execve. */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return kr_error_set (err, errno, "prctl PR_SET_DUMPABLE");
+  wipe_environment ();
+  if (open_init_root (c, &rootfd, err) < 0)
+    return -1;
+  keep[3] = rootfd;
+  if (close_host_fds (c->preserve_fds, keep, ARRAY_SIZE (keep), err) < 0)
+    return -1;
+  if (join_namespaces (c, err) < 0 || enter_root (rootfd, err) < 0)
+    return -1;
+  kr_closep (&c->init_pidfd);
+  return 0;
+}
+
+static int
+process_steps (kr_exec_child *c, char **exec_path, char ***envp, kr_error **err)
+{
+  if (setsid () < 0)
+    return kr_error_set (err, errno, "setsid");
+  if (c->console_fd >= 0)
+    {
+      if (kr_terminal_setup (c->console_fd, c->p->console_size, err) < 0)
+        return kr_error_prefix (err, "terminal");
+      kr_closep (&c->console_fd);
+    }
+  /* A session keyring of the container's, not the caller's, as runc. */
+  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, c->id) < 0 && errno != ENOSYS
+      && errno != EPERM && errno != EACCES)
+    return kr_error_set (err, errno, "join session keyring");
+  if (kr_process_prepare (c->p, exec_path, envp, err) < 0)
+    return -1;
+  return kr_process_apply (c->p, &c->caps, c->seccomp, -1, c->preserve_fds, err);
+}
+
+/* C2: in every namespace of the container, pid included. */
+static void __attribute__ ((noreturn))
+process_run (kr_exec_child *c)
+{
+  _cleanup_error_ kr_error *err = NULL;
+  char *exec_path = NULL;
+  char **envp = NULL;
+
+  if (process_steps (c, &exec_path, &envp, &err) < 0
+      || kr_sync_send (c->sync_fd, KR_SYNC_READY, &err) < 0)
+    {
+      kr_sync_send_error (c->sync_fd, err);
+      _exit (127); /* a forked child: never returns to the caller */
+    }
+  /* On success the sync socket (close-on-exec) closes: the caller's EOF. */
+  kr_process_exec (c->p, c->seccomp, exec_path, envp, &err);
+  kr_sync_send_error (c->sync_fd, err);
+  _exit (127); /* a forked child: never returns to the caller */
+}
+
+void
+kr_exec_child_run (kr_exec_child *c)
+{
+  _cleanup_error_ kr_error *err = NULL;
+  struct clone_args args;
+  pid_t pid;
+
+  if (enter (c, &err) < 0)
+    {
+      kr_sync_send_error (c->sync_fd, err);
+      _exit (1); /* a forked child: never returns to the caller */
+    }
+  /* CLONE_PARENT: the process is the caller's child, so it waits for it and
+   * no helper stays behind; a sibling's exit signal must be 0 for clone3. */
+  memset (&args, 0, sizeof args);
+  args.flags = CLONE_PARENT;
+  pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
+  if (pid == 0)
+    process_run (c);
+  if (pid < 0)
+    {
+      kr_error_set (&err, errno, "clone3 into the container's pid namespace");
+      kr_sync_send_error (c->sync_fd, err);
+      _exit (1); /* a forked child: never returns to the caller */
+    }
+  kr_sync_send_value (c->sync_fd, KR_SYNC_PID, (int32_t) pid, NULL);
+  _exit (0); /* a forked child: never returns to the caller */
+}

@@ -1,0 +1,261 @@
+/* The container's init, in the clone3 child. Order matters and follows
+ * runc: wait for the parent, cgroup namespace (the cgroups entered first),
+ * joined namespaces, rootfs mounts, the cgroups (unless entered already),
+ * the create hooks, pivot, hostname, terminal,
+ * oom score, keyring, then the process steps shared with `exec` (src/process.c), tell the
+ * parent we are ready, wait for `start`, exec. */
+#define _GNU_SOURCE
+#include "spawn/init.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup.h"
+#include "base/error.h"
+#include "spawn/hooks.h"
+#include "process/process.h"
+#include "base/procfs.h"
+#include "rootfs/rootfs.h"
+#include "spawn/sync.h"
+#include "process/sysctl.h"
+#include "process/terminal.h"
+#include "base/util.h"
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+static int
+set_names (const oci_config *cfg, kr_error **err)
+{
+  if (cfg->hostname && *cfg->hostname
+      && sethostname (cfg->hostname, strlen (cfg->hostname)) < 0)
+    return kr_error_set (err, errno, "hostname: sethostname \"%s\"", cfg->hostname);
+  if (cfg->domainname && *cfg->domainname
+      && setdomainname (cfg->domainname, strlen (cfg->domainname)) < 0)
+    return kr_error_set (err, errno, "domainname: setdomainname \"%s\"", cfg->domainname);
+  return 0;
+}
+
+#ifndef KEYCTL_SETPERM
+#define KEYCTL_SETPERM 5
+#endif
+#ifndef KEYCTL_DESCRIBE
+#define KEYCTL_DESCRIBE 6
+#endif
+#define KR_KEY_USR_SEARCH 0x00080000
+
+/* The fourth field of KEYCTL_DESCRIBE's "type;uid;gid;perm;description". */
+static int
+keyring_perm (const char *desc, unsigned long *perm)
+{
+  const char *p = desc;
+  char *end;
+
+  for (int field = 0; field < 3; field++)
+    {
+      p = strchr (p, ';');
+      if (p == NULL)
+        return -1;
+      p++;
+    }
+  *perm = strtoul (p, &end, 16);
+  return end != p && *end == ';' ? 0 : -1;
+}
+
+static int
+join_keyring (const char *id, bool skip, kr_error **err)
+{
+  char name[512], desc[1024];
+  unsigned long perm;
+  long key, n;
+
+  if (skip)
+    return 0;
+  /* A session keyring of its own, so the container cannot read the host's
+   * keys, named as runc names it; kernels or seccomp profiles without
+   * keyctl are fine, as in runc. */
+  snprintf (name, sizeof name, "_ses.%s", id);
+  key = syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
+  if (key < 0)
+    {
+      if (errno == ENOSYS || errno == EPERM || errno == EACCES)
+        return 0;
+      return kr_error_set (err, errno, "join session keyring");
+    }
+  /* The user's search permission on it, as runc gives it. */
+  n = syscall (SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof desc);
+  if (n < 0 || (size_t) n > sizeof desc)
+    return kr_error_set (err, n < 0 ? errno : E2BIG, "describe session keyring");
+  desc[sizeof desc - 1] = '\0';
+  if (keyring_perm (desc, &perm) < 0)
+    return kr_error_set (err, 0, "describe session keyring: \"%s\"", desc);
+  if (syscall (SYS_keyctl, KEYCTL_SETPERM, key, perm | KR_KEY_USR_SEARCH) < 0)
+    return kr_error_set (err, errno, "set session keyring permissions");
+  return 0;
+}
+
+/* Blocks until `start` opens the fifo for reading, runs the startContainer
+ * hooks, and answers "0", or the hooks' error for `start` to report. The
+ * hooks run as the container's process does by now (its user, its
+ * capabilities, in its root), as runc's: their path resolves in the
+ * container, so running them with krill's privileges would hand those to
+ * whatever the image put there. A hook without env gets the process's. */
+static int
+wait_for_start (const kr_init_ctx *c, char **envp, kr_error **err)
+{
+  char path[64];
+  _cleanup_close_ int fd = -1;
+  _cleanup_free_ char *json = NULL;
+
+  snprintf (path, sizeof path, "self/fd/%d", c->fifo_fd);
+  do
+    fd = openat (c->proc_fd, path, O_WRONLY | O_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0)
+    return kr_error_set (err, errno, "open exec fifo");
+  if (kr_hooks_has (c->cfg->hooks, KR_HOOK_START_CONTAINER))
+    {
+      json = kr_hook_state_json (c->state, "created", getpid (), err);
+      if (json == NULL
+          || kr_hooks_run (c->cfg->hooks, KR_HOOK_START_CONTAINER, json, NULL, envp, err) < 0)
+        {
+          /* One write under PIPE_BUF: `start` reads it whole. */
+          size_t len = strnlen ((*err)->msg, 4000);
+          if (write (fd, (*err)->msg, len) < 0)
+            return -1;
+          return -1;
+        }
+    }
+  if (write (fd, "0", 1) != 1)
+    return kr_error_set (err, errno, "write exec fifo");
+  return 0;
+}
+
+/* createContainer: in the container's namespaces, mounts done, the old root
+ * still there (pivot_root comes after); cwd the rootfs, as runc's. Before
+ * them, prestart and createRuntime, which the parent runs when asked. */
+static int
+create_hooks (const kr_init_ctx *c, kr_error **err)
+{
+  const oci_hooks *h = c->cfg->hooks;
+  _cleanup_free_ char *json = NULL;
+
+  if (kr_hooks_has (h, KR_HOOK_PRESTART) || kr_hooks_has (h, KR_HOOK_CREATE_RUNTIME))
+    {
+      if (kr_sync_send (c->sync_fd, KR_SYNC_HOOKS, err) < 0
+          || kr_sync_wait (c->sync_fd, KR_SYNC_HOOKS_DONE, err) < 0)
+        return -1;
+    }
+  if (!kr_hooks_has (h, KR_HOOK_CREATE_CONTAINER))
+    return 0;
+  json = kr_hook_state_json (c->state, "creating", getpid (), err);
+  if (json == NULL)
+    return -1;
+  return kr_hooks_run (h, KR_HOOK_CREATE_CONTAINER, json, c->rootfs, NULL, err);
+}
+
+/* The parent makes the v1 directories and sets the limits while init
+ * mounts; it says when they are there. */
+static int
+wait_cgroup (void *arg, kr_error **err)
+{
+  kr_init_ctx *c = arg;
+
+  if (c->cg_ready)
+    return 0;
+  if (kr_sync_wait (c->sync_fd, KR_SYNC_CGROUP, err) < 0)
+    return -1;
+  c->cg_ready = true;
+  return 0;
+}
+
+static int
+enter_cgroup (kr_init_ctx *c, kr_error **err)
+{
+  if (wait_cgroup (c, err) < 0)
+    return -1;
+  return kr_cgroup_enter (c->cg, c->cg_in_v2, err);
+}
+
+static int
+init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
+{
+  const oci_process *p = c->cfg->process;
+
+  if (kr_sync_wait (c->sync_fd, KR_SYNC_GO, err) < 0)
+    return -1;
+  /* A cgroup namespace is rooted where its creator is: enter first. */
+  if (c->ns->new_cgroup && enter_cgroup (c, err) < 0)
+    return -1;
+  if (c->ns->new_cgroup && unshare (CLONE_NEWCGROUP) < 0)
+    return kr_error_set (err, errno, "unshare cgroup namespace");
+  if (kr_namespaces_join_rest (c->ns, err) < 0)
+    return -1;
+  if (setsid () < 0)
+    return kr_error_set (err, errno, "setsid");
+  /* Relative bind sources are relative to the bundle, as in runc. */
+  if (chdir (c->bundle) < 0)
+    return kr_error_set (err, errno, "chdir to bundle %s", c->bundle);
+  if (kr_rootfs_mount (c->cfg, c->rootfs, c->cg, wait_cgroup, c, err) < 0)
+    return -1;
+  /* Otherwise after the mounts, as the namespaces made by clone3 are: what
+   * krill builds for the container is charged to krill's caller, what
+   * the container does from here on (hooks included) to the container. */
+  if (!c->ns->new_cgroup && enter_cgroup (c, err) < 0)
+    return -1;
+  if (create_hooks (c, err) < 0
+      || kr_rootfs_pivot (c->cfg, c->rootfs, c->no_pivot, err) < 0)
+    return -1;
+  /* While /dev and /proc/sys are still writable. */
+  if (set_names (c->cfg, err) < 0 || kr_sysctl_apply (c->cfg->linux, err) < 0)
+    return -1;
+  if (c->console_fd >= 0 && kr_terminal_setup (c->console_fd, p->console_size, err) < 0)
+    return kr_error_prefix (err, "terminal");
+  if (kr_rootfs_finalize (c->cfg, err) < 0)
+    return -1;
+  if (join_keyring (c->id, c->no_new_keyring, err) < 0)
+    return -1;
+  if (kr_process_prepare (p, exec_path, envp, err) < 0)
+    return -1;
+  return kr_process_apply (p, &c->caps, c->seccomp, c->proc_fd, c->preserve_fds, err);
+}
+
+void
+kr_init_run (kr_init_ctx *c)
+{
+  _cleanup_error_ kr_error *err = NULL;
+  char *exec_path = NULL;
+  char **envp = NULL;
+
+  /* Until its execve, init runs krill's binary of the host: a process
+   * `exec` puts into a created container must not reach it through
+   * /proc/1/exe (CVE-2019-5736). execve makes the user's program dumpable. */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  for (size_t i = 0; i < ARRAY_SIZE (c->parent_only_fds); i++)
+    if (c->parent_only_fds[i] >= 0)
+      close (c->parent_only_fds[i]);
+  if (init_steps (c, &exec_path, &envp, &err) < 0)
+    {
+      kr_sync_send_error (c->sync_fd, err);
+      return;
+    }
+  if (kr_sync_send (c->sync_fd, KR_SYNC_READY, &err) < 0)
+    return;
+  close (c->sync_fd);
+  if (wait_for_start (c, envp, &err) < 0)
+    {
+      fprintf (stderr, "krill init: %s\n", err->msg);
+      return;
+    }
+  kr_process_exec (c->cfg->process, c->seccomp, exec_path, envp, &err);
+  fprintf (stderr, "krill init: %s\n", err->msg);
+}

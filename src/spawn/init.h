@@ -1,0 +1,41 @@
+/* The container's init, from clone3 to execve: runs in the child, in its
+ * new namespaces. It returns only on failure, after telling the parent. */
+#ifndef KRILL_INIT_H
+#define KRILL_INIT_H
+
+#include <stdbool.h>
+
+#include "process/caps.h"
+#include "cgroup/cgroup.h"
+#include "process/namespaces.h"
+#include "ocispec.h"
+#include "container/state.h"
+#include "process/seccomp.h"
+
+typedef struct kr_init_ctx
+{
+  const oci_config *cfg;
+  const char *id;
+  const char *rootfs;          /* absolute host path */
+  const char *bundle;          /* absolute host path */
+  const kr_namespaces *ns;
+  kr_caps caps;
+  const kr_seccomp *seccomp;   /* compiled by the parent; NULL: none */
+  int sync_fd;                 /* child end of the socketpair */
+  int fifo_fd;                 /* O_PATH of <state>/exec.fifo */
+  int proc_fd;                 /* the trusted procfs handle */
+  int console_fd;              /* -1 without a terminal */
+  int parent_only_fds[4];      /* fds of the parent's that init must drop at once */
+  bool no_pivot;
+  bool no_new_keyring;
+  int preserve_fds;
+  const kr_state *state;       /* id, bundle, annotations: for the hooks' state */
+  kr_cgroup *cg;               /* made by the parent; init enters it */
+  bool cg_in_v2;               /* cloned into its v2 cgroup already */
+  bool cg_ready;               /* the parent said KR_SYNC_CGROUP */
+} kr_init_ctx;
+
+/* Never returns on success (the user's program replaces it). */
+void kr_init_run (kr_init_ctx *ctx);
+
+#endif
