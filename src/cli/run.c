@@ -8,7 +8,7 @@
 
 #include "cli/cli.h"
 #include "container/container.h"
-#include "spawn/sync.h"
+#include "base/fdpass.h"
 #include "process/terminal.h"
 #include "base/util.h"
 

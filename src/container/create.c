@@ -206,7 +206,7 @@ runtime_hooks (const oci_config *cfg, const kr_state *st, int sync_fd, kr_error 
     return 0;
   if (kr_sync_wait (sync_fd, KR_SYNC_HOOKS, err) < 0)
     return -1;
-  json = kr_hook_state_json (st, "creating", st->pid, err);
+  json = kr_state_hook_json (st, "creating", st->pid, err);
   if (json == NULL
       || kr_hooks_run (cfg->hooks, KR_HOOK_PRESTART, json, st->bundle, NULL, err) < 0
       || kr_hooks_run (cfg->hooks, KR_HOOK_CREATE_RUNTIME, json, st->bundle, NULL, err) < 0)
@@ -300,7 +300,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   ctx.no_pivot = o->no_pivot;
   ctx.no_new_keyring = o->no_new_keyring;
   ctx.preserve_fds = o->listen_fds + o->preserve_fds;
-  ctx.state = st;
+  ctx.hook_state = kr_state_hook_base (st);
 
   /* Init enters the v1 hierarchies itself (kr_cgroup_enter): cheaper than
    * a write of its pid from here. A user namespace, when krill has them,

@@ -17,6 +17,8 @@
 #include "process/seccomp.h"
 #include "base/id.h"
 #include "container/pidfd.h"
+#include "base/fdpass.h"
+#include "spawn/exec-enter.h"
 #include "spawn/sync.h"
 #include "base/util.h"
 

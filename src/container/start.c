@@ -29,7 +29,7 @@ poststart (int dirfd, const kr_state *st, int pidfd, kr_error **err)
     return -1;
   if (cfg == NULL || !kr_hooks_has (cfg->hooks, KR_HOOK_POSTSTART))
     return 0;
-  json = kr_hook_state_json (st, "running", st->pid, err);
+  json = kr_state_hook_json (st, "running", st->pid, err);
   if (json && kr_hooks_run (cfg->hooks, KR_HOOK_POSTSTART, json, NULL, NULL, err) == 0)
     return 0;
   kr_pidfd_signal (pidfd, SIGKILL, NULL);

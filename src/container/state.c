@@ -14,6 +14,7 @@
 
 #include "cgroup/cgroup.h"
 #include "base/util.h"
+#include "spawn/hooks.h"
 
 int
 kr_state_root_open (const char *root, int *rootfd, kr_error **err)
@@ -534,6 +535,27 @@ kr_state_to_json (const kr_state *st, kr_status status, bool pretty, kr_error **
   out = gen_finish (g, err);
   yajl_gen_free (g);
   return out;
+}
+
+oci_state
+kr_state_hook_base (const kr_state *st)
+{
+  oci_state base = {
+    .oci_version = st->oci_version ? st->oci_version : "",
+    .id = st->id,
+    .bundle = st->bundle ? st->bundle : "",
+    /* No annotations: no key, not an empty object. */
+    .annotations = st->annotations_len ? st->annotations : NULL,
+    .annotations_len = st->annotations_len,
+  };
+  return base;
+}
+
+char *
+kr_state_hook_json (const kr_state *st, const char *status, pid_t pid, kr_error **err)
+{
+  oci_state base = kr_state_hook_base (st);
+  return kr_hook_state (&base, status, pid, err);
 }
 
 int

@@ -67,6 +67,12 @@ void kr_state_free (kr_state *st);
 kr_status kr_state_status (int dirfd, const kr_state *st);
 const char *kr_status_name (kr_status s);
 
+/* The hooks' state document without status and pid (kr_hook_state adds
+ * them): ST's ociVersion, id, bundle, annotations, pointing into ST. */
+oci_state kr_state_hook_base (const kr_state *st);
+/* The document a hook reads on stdin, for STATUS and PID (0: none). */
+char *kr_state_hook_json (const kr_state *st, const char *status, pid_t pid, kr_error **err);
+
 /* runc's `state` document (pretty when PRETTY). */
 char *kr_state_to_json (const kr_state *st, kr_status status, bool pretty, kr_error **err);
 

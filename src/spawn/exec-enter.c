@@ -13,7 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "container/exec.h"
+#include "spawn/exec-enter.h"
 #include "process/process.h"
 #include "base/procfs.h"
 #include "spawn/sync.h"

@@ -2,7 +2,7 @@
  * runc: wait for the parent, cgroup namespace (the cgroups entered first),
  * joined namespaces, rootfs mounts, the cgroups (unless entered already),
  * the create hooks, pivot, hostname, terminal,
- * oom score, keyring, then the process steps shared with `exec` (src/process.c), tell the
+ * oom score, keyring, then the process steps shared with `exec` (process/process.c), tell the
  * parent we are ready, wait for `start`, exec. */
 #define _GNU_SOURCE
 #include "spawn/init.h"
@@ -124,7 +124,7 @@ wait_for_start (const kr_init_ctx *c, char **envp, kr_error **err)
     return kr_error_set (err, errno, "open exec fifo");
   if (kr_hooks_has (c->cfg->hooks, KR_HOOK_START_CONTAINER))
     {
-      json = kr_hook_state_json (c->state, "created", getpid (), err);
+      json = kr_hook_state (&c->hook_state, "created", getpid (), err);
       if (json == NULL
           || kr_hooks_run (c->cfg->hooks, KR_HOOK_START_CONTAINER, json, NULL, envp, err) < 0)
         {
@@ -157,7 +157,7 @@ create_hooks (const kr_init_ctx *c, kr_error **err)
     }
   if (!kr_hooks_has (h, KR_HOOK_CREATE_CONTAINER))
     return 0;
-  json = kr_hook_state_json (c->state, "creating", getpid (), err);
+  json = kr_hook_state (&c->hook_state, "creating", getpid (), err);
   if (json == NULL)
     return -1;
   return kr_hooks_run (h, KR_HOOK_CREATE_CONTAINER, json, c->rootfs, NULL, err);
