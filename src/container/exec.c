@@ -14,6 +14,7 @@
 
 #include "cgroup/cgroup.h"
 #include "container/exec.h"
+#include "process/namespaces.h"
 #include "process/seccomp.h"
 #include "base/id.h"
 #include "container/pidfd.h"
@@ -22,39 +23,29 @@
 #include "spawn/sync.h"
 #include "base/util.h"
 
-static const struct
-{
-  const char *name;
-  int flag;
-} ns_files[] = {
-  { "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC },       { "uts", CLONE_NEWUTS },
-  { "net", CLONE_NEWNET },   { "pid", CLONE_NEWPID },       { "time", CLONE_NEWTIME },
-  { "cgroup", CLONE_NEWCGROUP }, { "mnt", CLONE_NEWNS },
-};
-
 /* The namespaces of init that are not ours: the ones to join (joining one
  * we are in already is refused for user namespaces). */
 static int
 namespaces_to_join (pid_t pid, int *flags, kr_error **err)
 {
   *flags = 0;
-  for (size_t i = 0; i < ARRAY_SIZE (ns_files); i++)
+  for (size_t i = 0; i < KR_NS_TYPES; i++)
     {
       char path[64];
       struct stat theirs, ours;
 
-      snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) pid, ns_files[i].name);
+      snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) pid, kr_ns_types[i].proc_name);
       if (stat (path, &theirs) < 0)
         {
           if (errno == ENOENT)
             continue; /* a kernel without this namespace type */
           return kr_error_set (err, errno, "stat %s", path);
         }
-      snprintf (path, sizeof path, "/proc/self/ns/%s", ns_files[i].name);
+      snprintf (path, sizeof path, "/proc/self/ns/%s", kr_ns_types[i].proc_name);
       if (stat (path, &ours) < 0)
         return kr_error_set (err, errno, "stat %s", path);
       if (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev)
-        *flags |= ns_files[i].flag;
+        *flags |= kr_ns_types[i].flag;
     }
   return 0;
 }

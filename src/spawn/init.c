@@ -29,10 +29,6 @@
 #include "process/terminal.h"
 #include "base/util.h"
 
-#ifndef KEYCTL_JOIN_SESSION_KEYRING
-#define KEYCTL_JOIN_SESSION_KEYRING 1
-#endif
-
 static int
 set_names (const oci_config *cfg, kr_error **err)
 {
@@ -80,17 +76,11 @@ join_keyring (const char *id, bool skip, kr_error **err)
 
   if (skip)
     return 0;
-  /* A session keyring of its own, so the container cannot read the host's
-   * keys, named as runc names it; kernels or seccomp profiles without
-   * keyctl are fine, as in runc. */
+  /* A session keyring of its own, named as runc names it. */
   snprintf (name, sizeof name, "_ses.%s", id);
-  key = syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
-  if (key < 0)
-    {
-      if (errno == ENOSYS || errno == EPERM || errno == EACCES)
-        return 0;
-      return kr_error_set (err, errno, "join session keyring");
-    }
+  key = kr_process_join_keyring (name, err);
+  if (key <= 0)
+    return (int) key;
   /* The user's search permission on it, as runc gives it. */
   n = syscall (SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof desc);
   if (n < 0 || (size_t) n > sizeof desc)
