@@ -22,6 +22,7 @@
 #include "container/state-resources.h"
 #include "container/container.h"
 #include "spawn/hooks.h"
+#include "base/file.h"
 #include "base/id.h"
 #include "spawn/init.h"
 #include "process/namespaces.h"
@@ -250,7 +251,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   if (kr_state_claim (r->rootfd, o->id, &r->dirfd, err) < 0)
     return -1;
   r->claimed = true;
-  if (kr_state_write_file (r->dirfd, KR_CONFIG_FILE, cfg_data, cfg_len, err) < 0)
+  if (kr_write_file_atomic (r->dirfd, KR_CONFIG_FILE, cfg_data, cfg_len, 0600, true, err) < 0)
     return -1;
   /* 0622, as runc: init opens it for writing after it switched to the
    * container's user; the state dir (0700) keeps everyone else out. */

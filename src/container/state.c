@@ -13,6 +13,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "cgroup/cgroup.h"
+#include "base/file.h"
 #include "base/util.h"
 #include "spawn/hooks.h"
 
@@ -158,58 +159,6 @@ state_record (const kr_state *st, kr_error **err)
   return out;
 }
 
-/* Temp file, (fsync when DURABLE), rename: a reader sees the old file or the
- * new one, never a part. */
-static int
-write_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode, bool durable,
-              kr_error **err)
-{
-  _cleanup_free_ char *tmp = NULL;
-  _cleanup_close_ int fd = -1;
-  size_t off = 0;
-
-  if (asprintf (&tmp, "%s.krill-tmp", name) < 0)
-    {
-      tmp = NULL;
-      return kr_error_set (err, ENOMEM, "write %s", name);
-    }
-  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-  if (fd < 0)
-    return kr_error_set (err, errno, "open %s", tmp);
-  while (off < len)
-    {
-      ssize_t n = write (fd, data + off, len - off);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int e = errno;
-          unlinkat (dirfd, tmp, 0);
-          return kr_error_set (err, e, "write %s", tmp);
-        }
-      off += (size_t) n;
-    }
-  if (durable && fsync (fd) < 0)
-    {
-      int e = errno;
-      unlinkat (dirfd, tmp, 0);
-      return kr_error_set (err, e, "fsync %s", tmp);
-    }
-  if (renameat (dirfd, tmp, dirfd, name) < 0)
-    {
-      int e = errno;
-      unlinkat (dirfd, tmp, 0);
-      return kr_error_set (err, e, "rename %s", name);
-    }
-  return 0;
-}
-
-int
-kr_state_write_file (int dirfd, const char *name, const char *data, size_t len, kr_error **err)
-{
-  return write_atomic (dirfd, name, data, len, 0600, true, err);
-}
-
 int
 kr_state_write (int dirfd, const kr_state *st, kr_error **err)
 {
@@ -217,7 +166,7 @@ kr_state_write (int dirfd, const kr_state *st, kr_error **err)
 
   if (json == NULL)
     return -1;
-  return kr_state_write_file (dirfd, KR_STATE_FILE, json, strlen (json), err);
+  return kr_write_file_atomic (dirfd, KR_STATE_FILE, json, strlen (json), 0600, true, err);
 }
 
 char *
@@ -559,20 +508,13 @@ kr_state_hook_json (const kr_state *st, const char *status, pid_t pid, kr_error 
 }
 
 int
-kr_write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
-                      kr_error **err)
-{
-  return write_atomic (dirfd, name, data, len, mode, false, err);
-}
-
-int
 kr_write_pid_file (const char *path, pid_t pid, kr_error **err)
 {
   char buf[32];
   int len = snprintf (buf, sizeof buf, "%d", (int) pid);
 
   /* The caller (containerd's shim, conmon) reads it as soon as we return. */
-  return write_atomic (AT_FDCWD, path, buf, (size_t) len, 0644, false, err);
+  return kr_write_file_atomic (AT_FDCWD, path, buf, (size_t) len, 0644, false, err);
 }
 
 char *

@@ -51,9 +51,6 @@ int kr_state_claim (int rootfd, const char *id, int *dirfd, kr_error **err);
 int kr_state_open (int rootfd, const char *id, bool lock, int *dirfd, kr_error **err);
 int kr_state_write (int dirfd, const kr_state *st, kr_error **err);
 int kr_state_read (int dirfd, kr_state **out, kr_error **err);
-/* Atomically (a temporary file renamed over NAME). */
-int kr_state_write_file (int dirfd, const char *name, const char *data, size_t len,
-                         kr_error **err);
 /* The whole file, NUL-terminated; *LEN (when not NULL) its length. */
 char *kr_state_read_file (int dirfd, const char *name, size_t *len, kr_error **err);
 /* The saved config.json; *OUT is NULL when the state dir has none. */
@@ -80,12 +77,8 @@ char *kr_state_to_json (const kr_state *st, kr_status status, bool pretty, kr_er
  * the process does not exist. */
 int kr_proc_stat (pid_t pid, unsigned long long *start_time, char *state);
 
-/* Writes NAME under DIRFD (AT_FDCWD for a path) through a temporary file
- * and a rename: a reader never sees it partial. */
 /* A pid file, written atomically (relative paths: the caller's cwd). */
 int kr_write_pid_file (const char *path, pid_t pid, kr_error **err);
-int kr_write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
-                          kr_error **err);
 
 /* "2026-12-02T15:26:18.123456789Z" */
 char *kr_now_rfc3339 (void);
