@@ -412,20 +412,12 @@ kr_seccomp_free (kr_seccomp *sc)
   free (sc);
 }
 
-bool
-kr_seccomp_has_listener (const kr_seccomp *sc)
-{
-  return sc && (sc->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER);
-}
-
 int
-kr_seccomp_load (const kr_seccomp *sc, int *listener, kr_error **err)
+kr_seccomp_load (const kr_seccomp *sc, kr_error **err)
 {
   struct sock_fprog fprog;
   long r;
 
-  if (listener)
-    *listener = -1;
   if (sc == NULL)
     return 0;
   fprog.len = (unsigned short) sc->len;
@@ -436,8 +428,6 @@ kr_seccomp_load (const kr_seccomp *sc, int *listener, kr_error **err)
     r = syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, sc->flags, &fprog);
   if (r < 0)
     return kr_error_set (err, errno, "linux.seccomp: load the filter");
-  if (listener && (sc->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))
-    *listener = (int) r;
   return 0;
 }
 

@@ -160,9 +160,10 @@ enter (kr_exec_child *c, kr_error **err)
     return -1;
   if (set_oom_score_adj (c->p, err) < 0)
     return -1;
-  /* Non-dumpable before entering: a process of the container can neither
-   * ptrace us nor open /proc/<pid>/exe (krill's binary on the host,
-   * CVE-2019-5736) or /proc/<pid>/fd. C2 inherits it until its execve. */
+  /* Non-dumpable before entering: a process of the container (without
+   * CAP_SYS_PTRACE) can neither ptrace us nor open /proc/<pid>/exe
+   * (krill's binary on the host) or /proc/<pid>/fd. C2 inherits it until
+   * its execve. Not a defence against CVE-2019-5736 (see init.c). */
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return kr_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   wipe_environment ();

@@ -37,12 +37,6 @@ static const char *const names[] = {
   [KR_HOOK_POSTSTOP] = "poststop",
 };
 
-const char *
-kr_hook_name (kr_hook_kind kind)
-{
-  return names[kind];
-}
-
 static const oci_hook *
 hooks_of (const oci_hooks *h, kr_hook_kind kind, size_t *n)
 {

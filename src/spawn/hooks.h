@@ -25,8 +25,6 @@ typedef enum
   KR_HOOK_POSTSTOP,
 } kr_hook_kind;
 
-/* "prestart", "createRuntime", ... as config.md spells them. */
-const char *kr_hook_name (kr_hook_kind kind);
 bool kr_hooks_has (const oci_hooks *hooks, kr_hook_kind kind);
 
 /* In the parent, before anything exists: paths absolute, timeouts > 0. */
