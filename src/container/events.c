@@ -28,18 +28,12 @@ struct kr_events
 int
 kr_events_open (const char *root, const char *id, bool watch, kr_events **out, kr_error **err)
 {
-  _cleanup_close_ int rootfd = -1, dirfd = -1;
+  _cleanup_close_ int dirfd = -1;
   _cleanup_state_ kr_state *st = NULL;
   kr_events *ev;
 
-  if (kr_id_validate (id, err) < 0)
-    return -1;
-  rootfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (rootfd < 0)
-    return errno == ENOENT ? kr_error_set (err, 0, "container \"%s\" does not exist", id)
-                           : kr_error_set (err, errno, "open state root %s", root);
   /* No lock: events runs as long as the container does. */
-  if (kr_state_open (rootfd, id, false, &dirfd, err) < 0 || kr_state_read (dirfd, &st, err) < 0)
+  if (kr_state_open_container (root, id, false, &dirfd, &st, err) < 0)
     return -1;
   if (kr_state_status (dirfd, st) == KR_STATUS_STOPPED)
     return kr_error_set (err, 0, "container with id %s is not running", id);

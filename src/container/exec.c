@@ -73,7 +73,7 @@ check_preserved (int n, kr_error **err)
 /* Everything exec holds while it works; released in one place. */
 struct exec_run
 {
-  int rootfd, dirfd, init_pidfd, sync[2], pidfd;
+  int dirfd, init_pidfd, sync[2], pidfd;
   pid_t helper, pid;
   oci_process *p;
   kr_cgroup *cg;
@@ -100,7 +100,6 @@ exec_release (struct exec_run *r, bool failed)
   kr_closep (&r->sync[1]);
   kr_closep (&r->init_pidfd);
   kr_closep (&r->dirfd);
-  kr_closep (&r->rootfd);
   if (r->cg)
     kr_cgroup_free (r->cg);
   oci_process_free (r->p);
@@ -127,14 +126,7 @@ open_container (const kr_exec_opts *o, struct exec_run *r, kr_error **err)
 {
   kr_status status;
 
-  if (kr_id_validate (o->id, err) < 0)
-    return -1;
-  r->rootfd = open (o->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (r->rootfd < 0)
-    return errno == ENOENT ? kr_error_set (err, 0, "container \"%s\" does not exist", o->id)
-                           : kr_error_set (err, errno, "open state root %s", o->root);
-  if (kr_state_open (r->rootfd, o->id, false, &r->dirfd, err) < 0
-      || kr_state_read (r->dirfd, &r->st, err) < 0)
+  if (kr_state_open_container (o->root, o->id, false, &r->dirfd, &r->st, err) < 0)
     return -1;
   status = kr_state_status (r->dirfd, r->st);
   if (status == KR_STATUS_STOPPED)
@@ -249,7 +241,7 @@ exec_steps (const kr_exec_opts *o, struct exec_run *r, kr_created *out, kr_error
 int
 kr_container_exec (const kr_exec_opts *o, kr_created *out, kr_error **err)
 {
-  struct exec_run r = { .rootfd = -1, .dirfd = -1, .init_pidfd = -1, .sync = { -1, -1 },
+  struct exec_run r = { .dirfd = -1, .init_pidfd = -1, .sync = { -1, -1 },
                         .pidfd = -1 };
   int ret;
 

@@ -14,6 +14,7 @@
 
 #include "cgroup/cgroup.h"
 #include "base/file.h"
+#include "base/id.h"
 #include "base/util.h"
 #include "spawn/hooks.h"
 
@@ -82,6 +83,29 @@ kr_state_open (int rootfd, const char *id, bool lock, int *dirfd, kr_error **err
   if (faccessat (fd, KR_STATE_FILE, F_OK, 0) < 0)
     return kr_error_set (err, 0, "container \"%s\" does not exist", id);
   *dirfd = TAKE_FD (fd);
+  return 0;
+}
+
+int
+kr_state_open_container (const char *root, const char *id, bool lock, int *dirfd, kr_state **st,
+                         kr_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+
+  if (kr_id_validate (id, err) < 0)
+    return -1;
+  if (lock)
+    {
+      if (kr_state_root_open (root, &rootfd, err) < 0)
+        return -1;
+    }
+  else if ((rootfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    return errno == ENOENT ? kr_error_set (err, 0, "container \"%s\" does not exist", id)
+                           : kr_error_set (err, errno, "open state root %s", root);
+  if (kr_state_open (rootfd, id, lock, dirfd, err) < 0)
+    return -1;
+  if (st && kr_state_read (*dirfd, st, err) < 0)
+    return -1;
   return 0;
 }
 

@@ -49,6 +49,12 @@ int kr_state_root_open (const char *root, int *rootfd, kr_error **err);
 int kr_state_claim (int rootfd, const char *id, int *dirfd, kr_error **err);
 /* Opens an existing container's directory; LOCK takes the exclusive lock. */
 int kr_state_open (int rootfd, const char *id, bool lock, int *dirfd, kr_error **err);
+/* An existing container's directory in *DIRFD and, when ST is not NULL,
+ * its state in *ST: the id checked, then <root>/<id> opened, with the
+ * exclusive lock when LOCK. Who changes a container (LOCK) makes ROOT as
+ * create does; a reader finds "container does not exist" in a missing one. */
+int kr_state_open_container (const char *root, const char *id, bool lock, int *dirfd,
+                             kr_state **st, kr_error **err);
 int kr_state_write (int dirfd, const kr_state *st, kr_error **err);
 int kr_state_read (int dirfd, kr_state **out, kr_error **err);
 /* The whole file, NUL-terminated; *LEN (when not NULL) its length. */

@@ -237,14 +237,13 @@ merge (oci_resources *d, oci_resources *s, kr_error **err)
 int
 kr_container_update (const char *root, const char *id, oci_resources *upd, kr_error **err)
 {
-  _cleanup_close_ int rootfd = -1, dirfd = -1;
+  _cleanup_close_ int dirfd = -1;
   _cleanup_state_ kr_state *st = NULL;
   _cleanup_cgroup_ kr_cgroup *cg = NULL;
   oci_resources *cur = NULL, *old = NULL;
   int ret = -1;
 
-  if (kr_id_validate (id, err) < 0 || kr_state_root_open (root, &rootfd, err) < 0
-      || kr_state_open (rootfd, id, true, &dirfd, err) < 0 || kr_state_read (dirfd, &st, err) < 0)
+  if (kr_state_open_container (root, id, true, &dirfd, &st, err) < 0)
     return -1;
   if (kr_state_status (dirfd, st) == KR_STATUS_STOPPED)
     return kr_error_set (err, 0, "container not running");
