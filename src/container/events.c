@@ -15,6 +15,7 @@
 #include "container/container.h"
 #include "base/id.h"
 #include "container/pidfd.h"
+#include "base/json.h"
 #include "base/util.h"
 
 struct kr_events
@@ -281,16 +282,10 @@ gen_stats (yajl_gen g, const kr_cgroup_stats *s)
 static char *
 event_json (const char *type, const char *id, const kr_cgroup_stats *s, kr_error **err)
 {
-  yajl_gen g = yajl_gen_alloc (NULL);
-  const unsigned char *buf;
-  size_t len;
-  char *out = NULL;
+  yajl_gen g = kr_json_gen (NULL, "generate event JSON", err);
 
   if (g == NULL)
-    {
-      kr_error_set (err, ENOMEM, "generate event");
-      return NULL;
-    }
+    return NULL;
   yajl_gen_map_open (g);
   str (g, "type", type);
   str (g, "id", id);
@@ -300,12 +295,7 @@ event_json (const char *type, const char *id, const kr_cgroup_stats *s, kr_error
       gen_stats (g, s);
     }
   yajl_gen_map_close (g);
-  if (yajl_gen_get_buf (g, &buf, &len) != yajl_gen_status_ok)
-    kr_error_set (err, 0, "generate event JSON");
-  else if ((out = strndup ((const char *) buf, len)) == NULL)
-    kr_error_set (err, ENOMEM, "generate event JSON");
-  yajl_gen_free (g);
-  return out;
+  return kr_json_finish (g, "generate event JSON", err);
 }
 
 char *

@@ -15,6 +15,7 @@
 #include "cgroup/cgroup.h"
 #include "base/file.h"
 #include "base/id.h"
+#include "base/json.h"
 #include "base/util.h"
 #include "spawn/hooks.h"
 
@@ -135,52 +136,37 @@ gen_annotations (yajl_gen g, const kr_state *st)
   yajl_gen_map_close (g);
 }
 
+/* What both documents end with, in this order: bundle, rootfs, created,
+ * owner, the record's cgroupPath (CGROUP_PATH, NULL: none), annotations.
+ * Returns the text and frees G. */
 static char *
-gen_finish (yajl_gen g, kr_error **err)
+gen_tail (yajl_gen g, const kr_state *st, const char *cgroup_path, kr_error **err)
 {
-  const unsigned char *buf;
-  size_t len;
-  char *out;
-
-  if (yajl_gen_get_buf (g, &buf, &len) != yajl_gen_status_ok)
-    {
-      kr_error_set (err, 0, "generate JSON");
-      return NULL;
-    }
-  out = strndup ((const char *) buf, len);
-  if (out == NULL)
-    kr_error_set (err, ENOMEM, "generate JSON");
-  return out;
+  gen_str (g, "bundle", st->bundle);
+  gen_str (g, "rootfs", st->rootfs);
+  gen_str (g, "created", st->created);
+  gen_str (g, "owner", st->owner);
+  if (cgroup_path)
+    gen_str (g, "cgroupPath", cgroup_path);
+  gen_annotations (g, st);
+  yajl_gen_map_close (g);
+  return kr_json_finish (g, "generate JSON", err);
 }
 
 /* The record krill keeps: the state document plus what later commands need. */
 static char *
 state_record (const kr_state *st, kr_error **err)
 {
-  yajl_gen g = yajl_gen_alloc (NULL);
-  char *out;
+  yajl_gen g = kr_json_gen (NULL, "generate state", err);
 
   if (g == NULL)
-    {
-      kr_error_set (err, ENOMEM, "generate state");
-      return NULL;
-    }
+    return NULL;
   yajl_gen_map_open (g);
   gen_str (g, "ociVersion", st->oci_version);
   gen_str (g, "id", st->id);
   gen_int (g, "pid", st->pid);
   gen_int (g, "initStartTime", (long long) st->start_time);
-  gen_str (g, "bundle", st->bundle);
-  gen_str (g, "rootfs", st->rootfs);
-  gen_str (g, "created", st->created);
-  gen_str (g, "owner", st->owner);
-  if (st->cgroup_path)
-    gen_str (g, "cgroupPath", st->cgroup_path);
-  gen_annotations (g, st);
-  yajl_gen_map_close (g);
-  out = gen_finish (g, err);
-  yajl_gen_free (g);
-  return out;
+  return gen_tail (g, st, st->cgroup_path, err);
 }
 
 int
@@ -480,34 +466,17 @@ kr_status_name (kr_status s)
 char *
 kr_state_to_json (const kr_state *st, kr_status status, bool pretty, kr_error **err)
 {
-  yajl_gen g = yajl_gen_alloc (NULL);
-  char *out;
+  yajl_gen g = kr_json_gen (pretty ? "  " : NULL, "generate state", err);
 
   if (g == NULL)
-    {
-      kr_error_set (err, ENOMEM, "generate state");
-      return NULL;
-    }
-  if (pretty)
-    {
-      yajl_gen_config (g, yajl_gen_beautify, 1);
-      yajl_gen_config (g, yajl_gen_indent_string, "  ");
-    }
+    return NULL;
   yajl_gen_map_open (g);
   gen_str (g, "ociVersion", st->oci_version);
   gen_str (g, "id", st->id);
   /* A stopped container has no process: runc reports pid 0. */
   gen_int (g, "pid", status == KR_STATUS_STOPPED ? 0 : st->pid);
   gen_str (g, "status", kr_status_name (status));
-  gen_str (g, "bundle", st->bundle);
-  gen_str (g, "rootfs", st->rootfs);
-  gen_str (g, "created", st->created);
-  gen_str (g, "owner", st->owner);
-  gen_annotations (g, st);
-  yajl_gen_map_close (g);
-  out = gen_finish (g, err);
-  yajl_gen_free (g);
-  return out;
+  return gen_tail (g, st, NULL, err);
 }
 
 oci_state
