@@ -438,14 +438,21 @@ kr_seccomp_known_actions (size_t *n)
   return actions;
 }
 
+/* The names of TABLE (an array of structs whose .name comes first) into
+ * the static array NAMES, for `features`. */
+#define NAMES_OF(table, names, n)                                             \
+  ({                                                                          \
+    for (size_t i_ = 0; i_ < ARRAY_SIZE (table); i_++)                        \
+      (names)[i_] = (table)[i_].name;                                         \
+    *(n) = ARRAY_SIZE (table);                                                \
+    (const char *const *) (names);                                            \
+  })
+
 const char *const *
 kr_seccomp_known_operators (size_t *n)
 {
   static const char *names[ARRAY_SIZE (operators)];
-  for (size_t i = 0; i < ARRAY_SIZE (operators); i++)
-    names[i] = operators[i].name;
-  *n = ARRAY_SIZE (operators);
-  return names;
+  return NAMES_OF (operators, names, n);
 }
 
 const char **
@@ -463,10 +470,7 @@ const char *const *
 kr_seccomp_known_flags (size_t *n)
 {
   static const char *names[ARRAY_SIZE (flags)];
-  for (size_t i = 0; i < ARRAY_SIZE (flags); i++)
-    names[i] = flags[i].name;
-  *n = ARRAY_SIZE (flags);
-  return names;
+  return NAMES_OF (flags, names, n);
 }
 
 const char *

@@ -66,23 +66,12 @@ int
 kr_sync_wait (int fd, enum kr_sync_type want, kr_error **err)
 {
   kr_sync_msg m;
-  ssize_t n;
+  int r = kr_sync_recv (fd, &m, err);
 
-  memset (&m, 0, sizeof m);
-  do
-    n = recv (fd, &m, sizeof m - 1, 0);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    return kr_error_set (err, errno, "sync receive");
-  if (n == 0)
+  if (r < 0)
+    return -1;
+  if (r == 0)
     return kr_error_set (err, 0, "container init exited before it was ready");
-  if ((size_t) n < offsetof (kr_sync_msg, text))
-    return kr_error_set (err, 0, "sync: short message");
-  if (m.type == KR_SYNC_ERROR)
-    {
-      m.text[sizeof m.text - 1] = '\0';
-      return kr_error_take (err, m.errnum, strdup (m.text));
-    }
   if (m.type != (uint32_t) want)
     return kr_error_set (err, 0, "sync: expected message %d, got %u", want, m.type);
   return 0;
