@@ -75,11 +75,20 @@ sh_hooks (const char *script, char **env, size_t env_len, int64_t timeout)
   return &hooks;
 }
 
+/* JSON is EXPECTED to the byte; JSON is freed. */
+static void
+check_json (char *json, const char *expected, const char *name)
+{
+  check (json && strcmp (json, expected) == 0, name, json);
+  free (json);
+}
+
 int
 main (void)
 {
   char dir[] = "/tmp/krill-test-hooks.XXXXXX", script[1024], path[1100];
   oci_kv ann = { .key = "k", .value = "v" };
+  kr_state cs = { .id = "c2", .oci_version = "1.3.0", .bundle = "/b" };
   oci_state st = { .id = "c1", .oci_version = "1.3.0", .bundle = "/b", .annotations = &ann,
                    .annotations_len = 1 };
   char *env[] = { "ONLY=this", NULL };
@@ -92,21 +101,14 @@ main (void)
     return 1;
 
   json = kr_hook_state (&st, "creating", 42, &err);
-  check (json && strcmp (json, "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"creating\","
-                               "\"pid\":42,\"bundle\":\"/b\",\"annotations\":{\"k\":\"v\"}}")
-                     == 0,
-         "state-json", json);
-  free (json);
-  {
-    /* From a container's state: no annotations, no key. */
-    kr_state cs = { .id = "c2", .oci_version = "1.3.0", .bundle = "/b" };
-    json = kr_state_hook_json (&cs, "created", 7, &err);
-    check (json && strcmp (json, "{\"ociVersion\":\"1.3.0\",\"id\":\"c2\",\"status\":\"created\","
-                                 "\"pid\":7,\"bundle\":\"/b\"}")
-                       == 0,
-           "state-json-from-state", json);
-    free (json);
-  }
+  check_json (json, "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"creating\","
+                    "\"pid\":42,\"bundle\":\"/b\",\"annotations\":{\"k\":\"v\"}}",
+              "state-json");
+  /* From a container's state: no annotations, no key. */
+  json = kr_state_hook_json (&cs, "created", 7, &err);
+  check_json (json, "{\"ociVersion\":\"1.3.0\",\"id\":\"c2\",\"status\":\"created\","
+                    "\"pid\":7,\"bundle\":\"/b\"}",
+              "state-json-from-state");
   json = kr_hook_state (&st, "stopped", 0, &err);
   check (json && strstr (json, "\"pid\"") == NULL, "state-json-no-pid-when-stopped", json);
 
