@@ -631,12 +631,6 @@ oci_config_free (oci_config *cfg)
 }
 
 bool
-oci_config_equal (const oci_config *a, const oci_config *b)
-{
-  return oci_json_equal (&oci_config_table, a, b);
-}
-
-bool
 oci_config_is_set (const oci_config *cfg, const char *path)
 {
   return oci_json_is_set (&oci_config_table, cfg, path);

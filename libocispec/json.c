@@ -187,43 +187,36 @@ parse_integer (parse_ctx *c, oci_kind kind, yajl_val v, void *dst)
   bool neg;
   unsigned long long mag;
   char *end;
-  uint64_t max_pos;
-  uint64_t max_neg; /* magnitude of the minimum */
-  const char *range;
+  static const struct
+  {
+    oci_kind kind;
+    uint64_t max_pos;
+    uint64_t max_neg; /* magnitude of the minimum */
+    const char *text;
+  } ranges[] = {
+    { OCI_K_INT32, INT32_MAX, (uint64_t) INT32_MAX + 1, "-2147483648..2147483647" },
+    { OCI_K_UINT16, UINT16_MAX, 0, "0..65535" },
+    { OCI_K_UINT32, UINT32_MAX, 0, "0..4294967295" },
+    { OCI_K_INT64, INT64_MAX, (uint64_t) INT64_MAX + 1,
+      "-9223372036854775808..9223372036854775807" },
+    { OCI_K_UINT64, UINT64_MAX, 0, "0..18446744073709551615" },
+  };
+  uint64_t max_pos = 0;
+  uint64_t max_neg = 0;
+  const char *range = NULL;
 
   if (!YAJL_IS_NUMBER (v) || strpbrk (YAJL_GET_NUMBER (v), ".eE") != NULL)
     return fail_expected (c, "expected integer", v);
 
-  switch (kind)
-    {
-    case OCI_K_INT32:
-      max_pos = INT32_MAX;
-      max_neg = (uint64_t) INT32_MAX + 1;
-      range = "-2147483648..2147483647";
-      break;
-    case OCI_K_UINT16:
-      max_pos = UINT16_MAX;
-      max_neg = 0;
-      range = "0..65535";
-      break;
-    case OCI_K_UINT32:
-      max_pos = UINT32_MAX;
-      max_neg = 0;
-      range = "0..4294967295";
-      break;
-    case OCI_K_INT64:
-      max_pos = INT64_MAX;
-      max_neg = (uint64_t) INT64_MAX + 1;
-      range = "-9223372036854775808..9223372036854775807";
-      break;
-    case OCI_K_UINT64:
-      max_pos = UINT64_MAX;
-      max_neg = 0;
-      range = "0..18446744073709551615";
-      break;
-    default:
-      return fail (c, "internal error: kind %d is not an integer", (int) kind);
-    }
+  for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+    if (ranges[i].kind == kind)
+      {
+        max_pos = ranges[i].max_pos;
+        max_neg = ranges[i].max_neg;
+        range = ranges[i].text;
+      }
+  if (range == NULL)
+    return fail (c, "internal error: kind %d is not an integer", (int) kind);
 
   text = YAJL_GET_NUMBER (v);
   neg = text[0] == '-';

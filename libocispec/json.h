@@ -83,6 +83,9 @@ char *oci_json_generate (const oci_table *table, const void *obj, bool pretty,
                          char **errmsg);
 /* Frees what OBJ holds and OBJ itself. */
 void oci_json_free (const oci_table *table, void *obj);
+/* Structural equality (strings by content, absent differs from empty): the
+ * oracle of tests/unit/test-ocispec.c's round trips (parse, generate,
+ * parse again); it walks the tables as generate and free do. */
 bool oci_json_equal (const oci_table *table, const void *a, const void *b);
 bool oci_json_is_set (const oci_table *table, const void *obj,
                       const char *path);

@@ -36,7 +36,12 @@
  *   are path components).
  * Malformed JSON gives "invalid JSON: " and yajl's message. *errmsg is NULL
  * only when even the message could not be allocated.
- * Unknown properties are ignored, as the spec requires. */
+ * Unknown properties are ignored, as the spec requires.
+ *
+ * Each document has parse, generate and free, also where krill itself uses
+ * one direction only (it writes state, reads no features document): the
+ * round trip of every document is how tests/unit/test-ocispec.c checks the
+ * tables against the spec's schemas and examples. */
 #ifndef KRILL_OCISPEC_H
 #define KRILL_OCISPEC_H
 
@@ -529,9 +534,6 @@ void oci_config_free (oci_config *cfg);
 oci_process *oci_process_parse_data (const char *data, size_t len, char **errmsg);
 oci_process *oci_process_parse_file (const char *path, char **errmsg);
 void oci_process_free (oci_process *p);
-
-/* Structural equality (strings by content, absent differs from empty). */
-bool oci_config_equal (const oci_config *a, const oci_config *b);
 
 /* True when the document set the value at PATH: dotted JSON names, "[]"
  * meaning "any element" of an array or map ("linux.seccomp",

@@ -88,6 +88,18 @@ kr_error_prefix (kr_error **err, const char *fmt, ...)
   return -1;
 }
 
+int
+kr_error_move (kr_error **err, kr_error **local)
+{
+  if (err != NULL && *local != NULL)
+    {
+      kr_error_free (err);
+      *err = *local;
+      *local = NULL;
+    }
+  return -1;
+}
+
 void
 kr_error_free (kr_error **err)
 {

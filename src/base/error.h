@@ -25,6 +25,12 @@ int kr_error_prefix (kr_error **err, const char *fmt, ...)
 /* Moves a libocispec message (malloc'd, may be NULL) into an error. */
 int kr_error_take (kr_error **err, int errnum, char *msg);
 
+/* Hands a local error on: *LOCAL (when set) moves into *ERR (when ERR is
+ * not NULL; an error already there is dropped), else it stays for LOCAL's
+ * cleanup. Returns -1, so callers write "return kr_error_move (err, &e);"
+ * after looking at E. */
+int kr_error_move (kr_error **err, kr_error **local);
+
 void kr_error_free (kr_error **err);
 
 #define _cleanup_error_ __attribute__ ((cleanup (kr_error_free)))

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup-internal.h"
+#include "base/file.h"
 #include "base/util.h"
 
 static const char *const mode_names[] = {
@@ -23,27 +24,10 @@ static const char *const mode_names[] = {
   [KR_CG_HYBRID] = "hybrid",
 };
 
-static int
-write_all (int fd, const char *buf, size_t len)
-{
-  while (len > 0)
-    {
-      ssize_t r = write (fd, buf, len);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r < 0)
-        return -1;
-      buf += r;
-      len -= r;
-    }
-  return 0;
-}
-
 int
 kr_cgroup_save (const kr_cgroup *cg, int dirfd, const char *name, kr_error **err)
 {
-  _cleanup_free_ char *text = NULL, *tmp = NULL;
-  _cleanup_close_ int fd = -1;
+  _cleanup_free_ char *text = NULL;
   size_t len = 0;
   FILE *f;
 
@@ -57,24 +41,7 @@ kr_cgroup_save (const kr_cgroup *cg, int dirfd, const char *name, kr_error **err
   if (fclose (f) != 0)
     return kr_error_set (err, errno, "save cgroup");
 
-  if (asprintf (&tmp, "%s.tmp", name) < 0)
-    return kr_error_set (err, errno, "save cgroup");
-  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0)
-    return kr_error_set (err, errno, "create %s", tmp);
-  if (write_all (fd, text, len) < 0 || fsync (fd) < 0)
-    {
-      int e = errno;
-      unlinkat (dirfd, tmp, 0);
-      return kr_error_set (err, e, "write %s", tmp);
-    }
-  if (renameat (dirfd, tmp, dirfd, name) < 0)
-    {
-      int e = errno;
-      unlinkat (dirfd, tmp, 0);
-      return kr_error_set (err, e, "rename %s to %s", tmp, name);
-    }
-  return 0;
+  return kr_write_file_atomic (dirfd, name, text, len, 0600, true, err);
 }
 
 static int

@@ -67,6 +67,27 @@ int cli_fail_msg (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 /* Exactly N positional arguments, else an error naming the command. */
 int cli_want_args (const char *cmd, int npos, int min, int max);
 
+/* A command as its usage shows it. */
+typedef struct cli_cmd
+{
+  const char *name;
+  const char *args; /* its positional arguments: "<container-id>" */
+  const char *summary;
+  int min_args, max_args;
+} cli_cmd;
+
+/* The head every command shares: parses ARGV against OPTS (positional
+ * arguments into *pos), prints CMD's usage for --help, wants CMD's number of
+ * arguments. False when the command ends there, *status its exit status
+ * (0 after --help, 1 after an error, reported). */
+bool cli_command_args (const cli_cmd *cmd, int argc, char **argv, const cli_opt *opts,
+                       char ***pos, int *npos, int *status);
+
+/* A whole command that takes one container id and no flag, and whose work
+ * is RUN (start, pause, resume). */
+int cli_command_on_id (const cli_global *g, const cli_cmd *cmd, int argc, char **argv,
+                       int (*run) (const char *root, const char *id, kr_error **err));
+
 typedef int (*cli_command_fn) (cli_global *g, int argc, char **argv);
 
 int cmd_create (cli_global *g, int argc, char **argv);
@@ -107,12 +128,12 @@ typedef struct cli_create_flags
     "do not create a new session keyring for the container" },                                     \
   { "preserve-fds", 0, &(f).preserve_fds, NULL, "pass N additional file descriptors to the container" }
 
-/* Fills O from F; connects the console socket when one is given. */
-int cli_create_flags_apply (const cli_create_flags *f, kr_create_opts *o, kr_error **err);
-
-/* LISTEN_FDS when LISTEN_PID is this process (systemd socket activation,
- * as runc reads it), else 0. */
-int cli_listen_fds (void);
+/* create's and run's head: cli_command_args with OPTS (CLI_CREATE_OPTS (*F)
+ * among them), then O filled: the id, F's flags, the console socket
+ * connected when one is given. False when the command ends there, *status
+ * its exit status. */
+bool cli_create_args (const cli_cmd *cmd, int argc, char **argv, const cli_opt *opts,
+                      const cli_create_flags *f, kr_create_opts *o, int *status);
 
 /* Connects to a console socket path: a SOCK_CLOEXEC fd, or -1 with *err. */
 int cli_connect_console (const char *path, kr_error **err);

@@ -2,17 +2,36 @@
  * options. */
 #define _GNU_SOURCE
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "base/util.h"
 
-int
-cli_create_flags_apply (const cli_create_flags *f, kr_create_opts *o, kr_error **err)
+/* LISTEN_FDS when LISTEN_PID is this process (systemd socket activation,
+ * as runc reads it), else 0. */
+static int
+listen_fds (void)
+{
+  const char *pid = getenv ("LISTEN_PID"), *fds = getenv ("LISTEN_FDS");
+  char *end;
+  long n;
+
+  if (pid == NULL || fds == NULL || strtol (pid, &end, 10) != (long) getpid () || *end)
+    return 0;
+  n = strtol (fds, &end, 10);
+  if (*end || n <= 0 || n > 65536)
+    return 0;
+  return (int) n;
+}
+
+static int
+apply (const cli_create_flags *f, kr_create_opts *o, kr_error **err)
 {
   o->bundle = f->bundle;
   o->pid_file = f->pid_file;
   o->no_pivot = f->no_pivot;
   o->no_new_keyring = f->no_new_keyring;
-  o->listen_fds = cli_listen_fds ();
+  o->listen_fds = listen_fds ();
   if (f->preserve_fds)
     {
       char *end;
@@ -28,4 +47,23 @@ cli_create_flags_apply (const cli_create_flags *f, kr_create_opts *o, kr_error *
         return -1;
     }
   return 0;
+}
+
+bool
+cli_create_args (const cli_cmd *cmd, int argc, char **argv, const cli_opt *opts,
+                 const cli_create_flags *f, kr_create_opts *o, int *status)
+{
+  _cleanup_free_ char **pos = NULL;
+  kr_error *err = NULL;
+  int npos;
+
+  if (!cli_command_args (cmd, argc, argv, opts, &pos, &npos, status))
+    return false;
+  o->id = pos[0]; /* a pointer into argv */
+  if (apply (f, o, &err) < 0)
+    {
+      *status = cli_fail (err);
+      return false;
+    }
+  return true;
 }

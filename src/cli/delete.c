@@ -8,6 +8,8 @@
 int
 cmd_delete (cli_global *g, int argc, char **argv)
 {
+  static const cli_cmd cmd = { "delete", "<container-id>",
+                               "Delete a container and everything create made for it.", 1, 1 };
   bool force = false;
   const cli_opt opts[] = {
     { "force", 'f', NULL, &force, "forcibly delete the container if it is still running (uses SIGKILL)" },
@@ -15,17 +17,10 @@ cmd_delete (cli_global *g, int argc, char **argv)
   };
   _cleanup_free_ char **pos = NULL;
   kr_error *err = NULL;
-  int npos, r = cli_parse (argc, argv, opts, false, &pos, &npos, &err);
+  int npos, status;
 
-  if (r == 1)
-    {
-      cli_usage ("delete", "<container-id>", "Delete a container and everything create made for it.", opts);
-      return 0;
-    }
-  if (r < 0)
-    return cli_fail (err);
-  if (cli_want_args ("delete", npos, 1, 1) < 0)
-    return 1;
+  if (!cli_command_args (&cmd, argc, argv, opts, &pos, &npos, &status))
+    return status;
   if (kr_container_delete (g->root, pos[0], force, &err) < 0)
     return cli_fail (err);
   return 0;

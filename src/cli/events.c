@@ -98,6 +98,10 @@ print_stats (kr_events *ev, bool fatal)
 int
 cmd_events (cli_global *g, int argc, char **argv)
 {
+  static const cli_cmd cmd = { "events", "<container-id>",
+                               "Display container events such as OOM notifications, cpu, memory, "
+                               "and IO usage statistics.",
+                               1, 1 };
   const char *interval_s = "5s";
   bool stats = false;
   const cli_opt opts[] = {
@@ -109,19 +113,10 @@ cmd_events (cli_global *g, int argc, char **argv)
   kr_events *ev = NULL;
   kr_error *err = NULL;
   long long interval, next;
-  int npos, ret = 0, r = cli_parse (argc, argv, opts, false, &pos, &npos, &err);
+  int npos, ret = 0, status;
 
-  if (r == 1)
-    {
-      cli_usage ("events", "<container-id>",
-                 "Display container events such as OOM notifications, cpu, memory, and IO usage statistics.",
-                 opts);
-      return 0;
-    }
-  if (r < 0)
-    return cli_fail (err);
-  if (cli_want_args ("events", npos, 1, 1) < 0)
-    return 1;
+  if (!cli_command_args (&cmd, argc, argv, opts, &pos, &npos, &status))
+    return status;
   if (!parse_duration (interval_s, &interval))
     return cli_fail_msg ("invalid value \"%s\" for flag -interval: time: invalid duration \"%s\"",
                          interval_s, interval_s);

@@ -10,7 +10,7 @@
 #include "cli/cli.h"
 #include "container/exec.h"
 #include "container/pidfd.h"
-#include "spawn/sync.h"
+#include "base/fdpass.h"
 #include "process/terminal.h"
 #include "base/util.h"
 

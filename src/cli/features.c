@@ -9,22 +9,17 @@
 int
 cmd_features (cli_global *g, int argc, char **argv)
 {
+  static const cli_cmd cmd = { "features", "",
+                               "Show what this build of krill implements, as JSON.", 0, 0 };
   const cli_opt opts[] = { { NULL, 0, NULL, NULL, NULL } };
   _cleanup_free_ char **pos = NULL;
   _cleanup_free_ char *json = NULL;
   kr_error *err = NULL;
-  int npos, r = cli_parse (argc, argv, opts, false, &pos, &npos, &err);
+  int npos, status;
 
   (void) g;
-  if (r == 1)
-    {
-      cli_usage ("features", "", "Show what this build of krill implements, as JSON.", opts);
-      return 0;
-    }
-  if (r < 0)
-    return cli_fail (err);
-  if (cli_want_args ("features", npos, 0, 0) < 0)
-    return 1;
+  if (!cli_command_args (&cmd, argc, argv, opts, &pos, &npos, &status))
+    return status;
   json = kr_features_json (&err);
   if (json == NULL)
     return cli_fail (err);

@@ -10,6 +10,10 @@
 int
 cmd_kill (cli_global *g, int argc, char **argv)
 {
+  static const cli_cmd cmd = { "kill", "<container-id> [signal]",
+                               "Send a signal (name with or without SIG, or number; default "
+                               "SIGTERM) to init.",
+                               1, 2 };
   bool all = false;
   const cli_opt opts[] = {
     { "all", 'a', NULL, &all, "send the specified signal to all processes inside the container" },
@@ -18,18 +22,10 @@ cmd_kill (cli_global *g, int argc, char **argv)
   _cleanup_free_ char **pos = NULL;
   kr_error *err = NULL;
   int signum = SIGTERM;
-  int npos, r = cli_parse (argc, argv, opts, false, &pos, &npos, &err);
+  int npos, status;
 
-  if (r == 1)
-    {
-      cli_usage ("kill", "<container-id> [signal]",
-                 "Send a signal (name with or without SIG, or number; default SIGTERM) to init.", opts);
-      return 0;
-    }
-  if (r < 0)
-    return cli_fail (err);
-  if (cli_want_args ("kill", npos, 1, 2) < 0)
-    return 1;
+  if (!cli_command_args (&cmd, argc, argv, opts, &pos, &npos, &status))
+    return status;
   if (npos == 2 && kr_signal_parse (pos[1], &signum, &err) < 0)
     return cli_fail (err);
   if (kr_container_kill (g->root, pos[0], signum, all, &err) < 0)

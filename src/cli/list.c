@@ -66,6 +66,8 @@ print_json (const kr_listed *l, size_t n)
 int
 cmd_list (cli_global *g, int argc, char **argv)
 {
+  static const cli_cmd cmd = { "list", "",
+                               "List the containers under --root.", 0, 0 };
   const char *format = "table";
   bool quiet = false;
   const cli_opt opts[] = {
@@ -77,17 +79,10 @@ cmd_list (cli_global *g, int argc, char **argv)
   kr_error *err = NULL;
   kr_listed *l = NULL;
   size_t n = 0;
-  int npos, ret = 0, r = cli_parse (argc, argv, opts, false, &pos, &npos, &err);
+  int npos, ret = 0, status;
 
-  if (r == 1)
-    {
-      cli_usage ("list", "", "List the containers under --root.", opts);
-      return 0;
-    }
-  if (r < 0)
-    return cli_fail (err);
-  if (cli_want_args ("list", npos, 0, 0) < 0)
-    return 1;
+  if (!cli_command_args (&cmd, argc, argv, opts, &pos, &npos, &status))
+    return status;
   if (strcmp (format, "table") != 0 && strcmp (format, "json") != 0)
     return cli_fail_msg ("invalid format option: %s", format);
   if (kr_container_list (g->root, &l, &n, &err) < 0)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "base/util.h"
 
 static const cli_opt *
 find_long (const cli_opt *opts, const char *name, size_t len)
@@ -173,6 +174,41 @@ cli_usage_lists (const cli_list_opt *lists)
         snprintf (left, sizeof left, "--%s value", l->name);
       printf ("   %-28s %s (may be repeated)\n", left, l->help);
     }
+}
+
+bool
+cli_command_args (const cli_cmd *cmd, int argc, char **argv, const cli_opt *opts,
+                  char ***pos, int *npos, int *status)
+{
+  kr_error *err = NULL;
+  int r = cli_parse (argc, argv, opts, false, pos, npos, &err);
+
+  *status = 0;
+  if (r == 1)
+    cli_usage (cmd->name, cmd->args, cmd->summary, opts);
+  else if (r < 0)
+    *status = cli_fail (err);
+  else if (cli_want_args (cmd->name, *npos, cmd->min_args, cmd->max_args) < 0)
+    *status = 1;
+  else
+    return true;
+  return false;
+}
+
+int
+cli_command_on_id (const cli_global *g, const cli_cmd *cmd, int argc, char **argv,
+                   int (*run) (const char *root, const char *id, kr_error **err))
+{
+  const cli_opt opts[] = { { NULL, 0, NULL, NULL, NULL } };
+  _cleanup_free_ char **pos = NULL;
+  kr_error *err = NULL;
+  int npos, status;
+
+  if (!cli_command_args (cmd, argc, argv, opts, &pos, &npos, &status))
+    return status;
+  if (run (g->root, pos[0], &err) < 0)
+    return cli_fail (err);
+  return 0;
 }
 
 int

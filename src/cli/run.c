@@ -8,7 +8,7 @@
 
 #include "cli/cli.h"
 #include "container/container.h"
-#include "spawn/sync.h"
+#include "base/fdpass.h"
 #include "process/terminal.h"
 #include "base/util.h"
 
@@ -25,6 +25,8 @@ own_console (int sv[2], kr_error **err)
 int
 cmd_run (cli_global *g, int argc, char **argv)
 {
+  static const cli_cmd cmd = { "run", "<container-id>",
+                               "Create and start a container; wait for it unless --detach.", 1, 1 };
   cli_create_flags f = { .bundle = "." };
   bool detach = false, keep = false;
   const cli_opt opts[] = {
@@ -33,7 +35,6 @@ cmd_run (cli_global *g, int argc, char **argv)
     { "keep", 0, NULL, &keep, "do not delete the container after it exits" },
     { NULL, 0, NULL, NULL, NULL },
   };
-  _cleanup_free_ char **pos = NULL;
   kr_error *err = NULL;
   kr_create_opts o = { .root = g->root, .console_fd = -1 };
   kr_created c;
@@ -42,21 +43,10 @@ cmd_run (cli_global *g, int argc, char **argv)
   struct termios saved;
   bool raw = false;
   sigset_t all, old;
-  int npos, r, status = 0;
+  int r, status = 0;
 
-  r = cli_parse (argc, argv, opts, false, &pos, &npos, &err);
-  if (r == 1)
-    {
-      cli_usage ("run", "<container-id>", "Create and start a container; wait for it unless --detach.", opts);
-      return 0;
-    }
-  if (r < 0)
-    return cli_fail (err);
-  if (cli_want_args ("run", npos, 1, 1) < 0)
-    return 1;
-  o.id = pos[0];
-  if (cli_create_flags_apply (&f, &o, &err) < 0)
-    return cli_fail (err);
+  if (!cli_create_args (&cmd, argc, argv, opts, &f, &o, &status))
+    return status;
   if (!f.console_socket && !detach)
     {
       if (own_console (sv, &err) < 0)

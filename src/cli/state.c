@@ -9,23 +9,18 @@
 int
 cmd_state (cli_global *g, int argc, char **argv)
 {
+  static const cli_cmd cmd = { "state", "<container-id>",
+                               "Output the state of a container as JSON.", 1, 1 };
   const cli_opt opts[] = { { NULL, 0, NULL, NULL, NULL } };
   _cleanup_free_ char **pos = NULL;
   _cleanup_free_ char *json = NULL;
   _cleanup_state_ kr_state *st = NULL;
   kr_error *err = NULL;
   kr_status status;
-  int npos, r = cli_parse (argc, argv, opts, false, &pos, &npos, &err);
+  int npos, exit_status;
 
-  if (r == 1)
-    {
-      cli_usage ("state", "<container-id>", "Output the state of a container as JSON.", opts);
-      return 0;
-    }
-  if (r < 0)
-    return cli_fail (err);
-  if (cli_want_args ("state", npos, 1, 1) < 0)
-    return 1;
+  if (!cli_command_args (&cmd, argc, argv, opts, &pos, &npos, &exit_status))
+    return exit_status;
   if (kr_container_state (g->root, pos[0], &st, &status, &err) < 0)
     return cli_fail (err);
   json = kr_state_to_json (st, status, true, &err);

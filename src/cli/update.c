@@ -220,6 +220,8 @@ from_flags (const update_flags *f, oci_resources *r)
 int
 cmd_update (cli_global *g, int argc, char **argv)
 {
+  static const cli_cmd cmd = { "update", "<container-id>",
+                               "Update container resource constraints.", 1, 1 };
   update_flags f = { 0 };
   const cli_opt opts[] = {
     { "resources", 'r', &f.resources, NULL,
@@ -248,17 +250,10 @@ cmd_update (cli_global *g, int argc, char **argv)
   _cleanup_free_ char **pos = NULL;
   oci_resources *r = NULL;
   kr_error *err = NULL;
-  int npos, ret, rc = cli_parse (argc, argv, opts, false, &pos, &npos, &err);
+  int npos, ret, status;
 
-  if (rc == 1)
-    {
-      cli_usage ("update", "<container-id>", "Update container resource constraints.", opts);
-      return 0;
-    }
-  if (rc < 0)
-    return cli_fail (err);
-  if (cli_want_args ("update", npos, 1, 1) < 0)
-    return 1;
+  if (!cli_command_args (&cmd, argc, argv, opts, &pos, &npos, &status))
+    return status;
   if (f.resources && *f.resources)
     {
       _cleanup_free_ char *text = read_input (f.resources);
@@ -268,9 +263,9 @@ cmd_update (cli_global *g, int argc, char **argv)
       r = oci_resources_parse_data (text, strlen (text), &msg);
       if (r == NULL)
         {
-          rc = cli_fail_msg ("update: %s: %s", f.resources, msg ? msg : "invalid");
+          status = cli_fail_msg ("update: %s: %s", f.resources, msg ? msg : "invalid");
           free (msg);
-          return rc;
+          return status;
         }
     }
   else

@@ -22,6 +22,7 @@
 #include "container/state-resources.h"
 #include "container/container.h"
 #include "spawn/hooks.h"
+#include "base/file.h"
 #include "base/id.h"
 #include "spawn/init.h"
 #include "process/namespaces.h"
@@ -206,7 +207,7 @@ runtime_hooks (const oci_config *cfg, const kr_state *st, int sync_fd, kr_error 
     return 0;
   if (kr_sync_wait (sync_fd, KR_SYNC_HOOKS, err) < 0)
     return -1;
-  json = kr_hook_state_json (st, "creating", st->pid, err);
+  json = kr_state_hook_json (st, "creating", st->pid, err);
   if (json == NULL
       || kr_hooks_run (cfg->hooks, KR_HOOK_PRESTART, json, st->bundle, NULL, err) < 0
       || kr_hooks_run (cfg->hooks, KR_HOOK_CREATE_RUNTIME, json, st->bundle, NULL, err) < 0)
@@ -250,7 +251,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   if (kr_state_claim (r->rootfd, o->id, &r->dirfd, err) < 0)
     return -1;
   r->claimed = true;
-  if (kr_state_write_file (r->dirfd, KR_CONFIG_FILE, cfg_data, cfg_len, err) < 0)
+  if (kr_write_file_atomic (r->dirfd, KR_CONFIG_FILE, cfg_data, cfg_len, 0600, true, err) < 0)
     return -1;
   /* 0622, as runc: init opens it for writing after it switched to the
    * container's user; the state dir (0700) keeps everyone else out. */
@@ -300,7 +301,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   ctx.no_pivot = o->no_pivot;
   ctx.no_new_keyring = o->no_new_keyring;
   ctx.preserve_fds = o->listen_fds + o->preserve_fds;
-  ctx.state = st;
+  ctx.hook_state = kr_state_hook_base (st);
 
   /* Init enters the v1 hierarchies itself (kr_cgroup_enter): cheaper than
    * a write of its pid from here. A user namespace, when krill has them,

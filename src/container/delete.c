@@ -100,7 +100,7 @@ poststop (const oci_config *cfg, const kr_state *st)
 
   if (cfg == NULL || !kr_hooks_has (cfg->hooks, KR_HOOK_POSTSTOP))
     return;
-  json = kr_hook_state_json (st, "stopped", 0, &err);
+  json = kr_state_hook_json (st, "stopped", 0, &err);
   if (json == NULL)
     kr_log ("warning", "poststop hooks not run: %s", err->msg);
   else

@@ -15,6 +15,7 @@
 #include "container/container.h"
 #include "base/id.h"
 #include "container/pidfd.h"
+#include "base/json.h"
 #include "base/util.h"
 
 struct kr_events
@@ -28,18 +29,12 @@ struct kr_events
 int
 kr_events_open (const char *root, const char *id, bool watch, kr_events **out, kr_error **err)
 {
-  _cleanup_close_ int rootfd = -1, dirfd = -1;
+  _cleanup_close_ int dirfd = -1;
   _cleanup_state_ kr_state *st = NULL;
   kr_events *ev;
 
-  if (kr_id_validate (id, err) < 0)
-    return -1;
-  rootfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (rootfd < 0)
-    return errno == ENOENT ? kr_error_set (err, 0, "container \"%s\" does not exist", id)
-                           : kr_error_set (err, errno, "open state root %s", root);
   /* No lock: events runs as long as the container does. */
-  if (kr_state_open (rootfd, id, false, &dirfd, err) < 0 || kr_state_read (dirfd, &st, err) < 0)
+  if (kr_state_open_container (root, id, false, &dirfd, &st, err) < 0)
     return -1;
   if (kr_state_status (dirfd, st) == KR_STATUS_STOPPED)
     return kr_error_set (err, 0, "container with id %s is not running", id);
@@ -287,16 +282,10 @@ gen_stats (yajl_gen g, const kr_cgroup_stats *s)
 static char *
 event_json (const char *type, const char *id, const kr_cgroup_stats *s, kr_error **err)
 {
-  yajl_gen g = yajl_gen_alloc (NULL);
-  const unsigned char *buf;
-  size_t len;
-  char *out = NULL;
+  yajl_gen g = kr_json_gen (NULL, "generate event JSON", err);
 
   if (g == NULL)
-    {
-      kr_error_set (err, ENOMEM, "generate event");
-      return NULL;
-    }
+    return NULL;
   yajl_gen_map_open (g);
   str (g, "type", type);
   str (g, "id", id);
@@ -306,12 +295,7 @@ event_json (const char *type, const char *id, const kr_cgroup_stats *s, kr_error
       gen_stats (g, s);
     }
   yajl_gen_map_close (g);
-  if (yajl_gen_get_buf (g, &buf, &len) != yajl_gen_status_ok)
-    kr_error_set (err, 0, "generate event JSON");
-  else if ((out = strndup ((const char *) buf, len)) == NULL)
-    kr_error_set (err, ENOMEM, "generate event JSON");
-  yajl_gen_free (g);
-  return out;
+  return kr_json_finish (g, "generate event JSON", err);
 }
 
 char *

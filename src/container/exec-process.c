@@ -187,7 +187,10 @@ apply_overrides (oci_process *p, const kr_exec_opts *o, kr_error **err)
   return add_caps (p, o, err);
 }
 
-/* What create refuses in process (src/validate.c) exec refuses too. */
+/* What create refuses in process (container/validate.c) exec refuses too,
+ * and one thing more: an AppArmor profile, which create applies
+ * (process/lsm.c), is refused for exec by this version, `exec --apparmor`
+ * included. */
 static int
 check_supported (const oci_process *p, kr_error **err)
 {

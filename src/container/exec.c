@@ -14,21 +14,14 @@
 
 #include "cgroup/cgroup.h"
 #include "container/exec.h"
+#include "process/namespaces.h"
 #include "process/seccomp.h"
 #include "base/id.h"
 #include "container/pidfd.h"
+#include "base/fdpass.h"
+#include "spawn/exec-enter.h"
 #include "spawn/sync.h"
 #include "base/util.h"
-
-static const struct
-{
-  const char *name;
-  int flag;
-} ns_files[] = {
-  { "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC },       { "uts", CLONE_NEWUTS },
-  { "net", CLONE_NEWNET },   { "pid", CLONE_NEWPID },       { "time", CLONE_NEWTIME },
-  { "cgroup", CLONE_NEWCGROUP }, { "mnt", CLONE_NEWNS },
-};
 
 /* The namespaces of init that are not ours: the ones to join (joining one
  * we are in already is refused for user namespaces). */
@@ -36,23 +29,23 @@ static int
 namespaces_to_join (pid_t pid, int *flags, kr_error **err)
 {
   *flags = 0;
-  for (size_t i = 0; i < ARRAY_SIZE (ns_files); i++)
+  for (size_t i = 0; i < KR_NS_TYPES; i++)
     {
       char path[64];
       struct stat theirs, ours;
 
-      snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) pid, ns_files[i].name);
+      snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) pid, kr_ns_types[i].proc_name);
       if (stat (path, &theirs) < 0)
         {
           if (errno == ENOENT)
             continue; /* a kernel without this namespace type */
           return kr_error_set (err, errno, "stat %s", path);
         }
-      snprintf (path, sizeof path, "/proc/self/ns/%s", ns_files[i].name);
+      snprintf (path, sizeof path, "/proc/self/ns/%s", kr_ns_types[i].proc_name);
       if (stat (path, &ours) < 0)
         return kr_error_set (err, errno, "stat %s", path);
       if (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev)
-        *flags |= ns_files[i].flag;
+        *flags |= kr_ns_types[i].flag;
     }
   return 0;
 }
@@ -80,7 +73,7 @@ check_preserved (int n, kr_error **err)
 /* Everything exec holds while it works; released in one place. */
 struct exec_run
 {
-  int rootfd, dirfd, init_pidfd, sync[2], pidfd;
+  int dirfd, init_pidfd, sync[2], pidfd;
   pid_t helper, pid;
   oci_process *p;
   kr_cgroup *cg;
@@ -107,7 +100,6 @@ exec_release (struct exec_run *r, bool failed)
   kr_closep (&r->sync[1]);
   kr_closep (&r->init_pidfd);
   kr_closep (&r->dirfd);
-  kr_closep (&r->rootfd);
   if (r->cg)
     kr_cgroup_free (r->cg);
   oci_process_free (r->p);
@@ -134,14 +126,7 @@ open_container (const kr_exec_opts *o, struct exec_run *r, kr_error **err)
 {
   kr_status status;
 
-  if (kr_id_validate (o->id, err) < 0)
-    return -1;
-  r->rootfd = open (o->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (r->rootfd < 0)
-    return errno == ENOENT ? kr_error_set (err, 0, "container \"%s\" does not exist", o->id)
-                           : kr_error_set (err, errno, "open state root %s", o->root);
-  if (kr_state_open (r->rootfd, o->id, false, &r->dirfd, err) < 0
-      || kr_state_read (r->dirfd, &r->st, err) < 0)
+  if (kr_state_open_container (o->root, o->id, false, &r->dirfd, &r->st, err) < 0)
     return -1;
   status = kr_state_status (r->dirfd, r->st);
   if (status == KR_STATUS_STOPPED)
@@ -256,7 +241,7 @@ exec_steps (const kr_exec_opts *o, struct exec_run *r, kr_created *out, kr_error
 int
 kr_container_exec (const kr_exec_opts *o, kr_created *out, kr_error **err)
 {
-  struct exec_run r = { .rootfd = -1, .dirfd = -1, .init_pidfd = -1, .sync = { -1, -1 },
+  struct exec_run r = { .dirfd = -1, .init_pidfd = -1, .sync = { -1, -1 },
                         .pidfd = -1 };
   int ret;
 

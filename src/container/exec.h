@@ -2,7 +2,7 @@
  * the container's own config.json (the copy create kept) with the caller's
  * overrides, or taken whole from a Process JSON; it joins every namespace of
  * the container (setns on a pidfd of init), its cgroup, and gets the same
- * treatment as init's process (src/process.c) before execve.
+ * treatment as init's process (process/process.c) before execve.
  *
  * Who is who: the caller (P) forks a helper (C1) that P places in the
  * cgroup; C1 makes itself non-dumpable, closes every fd but stdio, the
@@ -10,16 +10,13 @@
  * process (C2) with CLONE_PARENT, so C2 lands in the container's pid
  * namespace as P's child; C1 reports C2's pid and exits. C2 sets up the
  * terminal and the process and execs; an error before execve comes back to P
- * over the sync socket. */
+ * over the sync socket. C1 and C2 are spawn/exec-enter.c. */
 #ifndef KRILL_EXEC_H
 #define KRILL_EXEC_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "process/caps.h"
-#include "cgroup/cgroup.h"
-#include "process/seccomp.h"
 #include "container/container.h"
 #include "base/error.h"
 #include "ocispec.h"
@@ -66,27 +63,5 @@ int kr_container_exec (const kr_exec_opts *o, kr_created *out, kr_error **err);
  * (or O->process_file); checked as create checks init's. */
 int kr_exec_build_process (const kr_exec_opts *o, int state_dirfd, const char *bundle,
                            oci_process **out, kr_error **err);
-
-/* Internal to exec: what the helper C1 and the process C2 need. */
-typedef struct kr_exec_child
-{
-  oci_process *p;
-  kr_caps caps;
-  const char *id;
-  pid_t init_pid;
-  int init_pidfd;
-  int ns_flags;     /* CLONE_NEW* of init's namespaces that differ from ours */
-  int sync_fd;      /* the helper's end */
-  int console_fd;   /* -1 without a terminal */
-  int preserve_fds;
-  const kr_seccomp *seccomp; /* NULL: no filter */
-  kr_cgroup *cg;    /* the container's; the helper enters it */
-  char *const *cgroups; /* exec --cgroup */
-  size_t cgroups_len;
-  bool cg_in_v2;    /* the helper was cloned into the v2 leaf */
-} kr_exec_child;
-
-/* C1, in a fork of the caller; never returns. */
-void kr_exec_child_run (kr_exec_child *c) __attribute__ ((noreturn));
 
 #endif

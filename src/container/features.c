@@ -7,6 +7,7 @@
 #include "process/caps.h"
 #include "rootfs/mountopts.h"
 #include "process/seccomp.h"
+#include "base/json.h"
 #include "base/util.h"
 
 #define S(g, s) yajl_gen_string ((g), (const unsigned char *) (s), strlen (s))
@@ -82,19 +83,12 @@ kr_features_json (kr_error **err)
   static const char *const ns[] = { "cgroup", "ipc", "mount", "network", "pid", "uts" };
   static const char *const hooks[] = { "prestart",       "createRuntime", "createContainer",
                                        "startContainer", "poststart",     "poststop" };
-  yajl_gen g = yajl_gen_alloc (NULL);
-  const unsigned char *buf;
-  size_t len, nopts = 0;
+  yajl_gen g = kr_json_gen ("    ", "features", err);
+  size_t nopts = 0;
   const char *const *opts = kr_mount_option_names (&nopts);
-  char *out = NULL;
 
   if (g == NULL)
-    {
-      kr_error_set (err, ENOMEM, "features");
-      return NULL;
-    }
-  yajl_gen_config (g, yajl_gen_beautify, 1);
-  yajl_gen_config (g, yajl_gen_indent_string, "    ");
+    return NULL;
   yajl_gen_map_open (g);
   S (g, "ociVersionMin");
   S (g, "1.0.0");
@@ -136,10 +130,5 @@ kr_features_json (kr_error **err)
   S (g, kr_seccomp_version ());
   yajl_gen_map_close (g);
   yajl_gen_map_close (g);
-  if (yajl_gen_get_buf (g, &buf, &len) == yajl_gen_status_ok)
-    out = strndup ((const char *) buf, len);
-  yajl_gen_free (g);
-  if (out == NULL)
-    kr_error_set (err, ENOMEM, "features");
-  return out;
+  return kr_json_finish (g, "features", err);
 }

@@ -31,12 +31,11 @@ kill_all (int dirfd, int signum, kr_error **err)
 int
 kr_container_kill (const char *root, const char *id, int signum, bool all, kr_error **err)
 {
-  _cleanup_close_ int rootfd = -1, dirfd = -1, pidfd = -1;
+  _cleanup_close_ int dirfd = -1, pidfd = -1;
   _cleanup_state_ kr_state *st = NULL;
   kr_status status;
 
-  if (kr_id_validate (id, err) < 0 || kr_state_root_open (root, &rootfd, err) < 0
-      || kr_state_open (rootfd, id, true, &dirfd, err) < 0 || kr_state_read (dirfd, &st, err) < 0)
+  if (kr_state_open_container (root, id, true, &dirfd, &st, err) < 0)
     return -1;
   status = kr_state_status (dirfd, st);
   if (status == KR_STATUS_STOPPED)

@@ -18,7 +18,10 @@ kr_pidfd_open_init (const kr_state *st, int *out, kr_error **err)
   if (fd < 0)
     return kr_error_set (err, errno == ESRCH ? 0 : errno, "container not running (init %d has exited)",
                          (int) st->pid);
-  /* Checked after the pidfd exists: from here the pid cannot be reused. */
+  /* Checked after the pidfd exists: a pid reused before pidfd_open shows
+   * another start time here. A pidfd does not keep the number from being
+   * reused, but it keeps naming the process it was opened on: what it
+   * signals later is init or nothing (ESRCH once init is gone). */
   if (kr_proc_stat (st->pid, &start, &pstate) < 0 || start != st->start_time || pstate == 'Z')
     return kr_error_set (err, 0, "container not running (init %d has exited)", (int) st->pid);
   *out = TAKE_FD (fd);

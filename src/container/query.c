@@ -15,18 +15,9 @@ int
 kr_container_state (const char *root, const char *id, kr_state **st, kr_status *status,
                     kr_error **err)
 {
-  _cleanup_close_ int rootfd = -1, dirfd = -1;
+  _cleanup_close_ int dirfd = -1;
 
-  if (kr_id_validate (id, err) < 0)
-    return -1;
-  rootfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (rootfd < 0)
-    {
-      if (errno == ENOENT)
-        return kr_error_set (err, 0, "container \"%s\" does not exist", id);
-      return kr_error_set (err, errno, "open state root %s", root);
-    }
-  if (kr_state_open (rootfd, id, false, &dirfd, err) < 0 || kr_state_read (dirfd, st, err) < 0)
+  if (kr_state_open_container (root, id, false, &dirfd, st, err) < 0)
     return -1;
   *status = kr_state_status (dirfd, *st);
   return 0;
@@ -93,20 +84,11 @@ kr_listed_free (kr_listed *l, size_t n)
 int
 kr_container_pids (const char *root, const char *id, pid_t **pids, size_t *n, kr_error **err)
 {
-  _cleanup_close_ int rootfd = -1, dirfd = -1;
+  _cleanup_close_ int dirfd = -1;
   kr_cgroup *cg = NULL;
   int r;
 
-  if (kr_id_validate (id, err) < 0)
-    return -1;
-  rootfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (rootfd < 0)
-    {
-      if (errno == ENOENT)
-        return kr_error_set (err, 0, "container \"%s\" does not exist", id);
-      return kr_error_set (err, errno, "open state root %s", root);
-    }
-  if (kr_state_open (rootfd, id, false, &dirfd, err) < 0
+  if (kr_state_open_container (root, id, false, &dirfd, NULL, err) < 0
       || kr_cgroup_load (dirfd, KR_CGROUP_FILE, &cg, err) < 0)
     return -1;
   r = kr_cgroup_pids (cg, pids, n, err);

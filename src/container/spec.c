@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
+#include "base/json.h"
 #include "base/util.h"
 
 #define S(g, s) yajl_gen_string ((g), (const unsigned char *) (s), strlen (s))
@@ -191,18 +192,10 @@ linux_section (yajl_gen g, bool rootless, bool unified)
 char *
 kr_spec_default (bool rootless, bool unified, kr_error **err)
 {
-  yajl_gen g = yajl_gen_alloc (NULL);
-  const unsigned char *buf;
-  size_t len;
-  char *out = NULL;
+  yajl_gen g = kr_json_gen ("\t", "spec", err);
 
   if (g == NULL)
-    {
-      kr_error_set (err, ENOMEM, "spec");
-      return NULL;
-    }
-  yajl_gen_config (g, yajl_gen_beautify, 1);
-  yajl_gen_config (g, yajl_gen_indent_string, "\t");
+    return NULL;
   yajl_gen_map_open (g);
   kv (g, "ociVersion", "1.3.0");
   process (g);
@@ -216,10 +209,5 @@ kr_spec_default (bool rootless, bool unified, kr_error **err)
   mounts (g, rootless);
   linux_section (g, rootless, unified);
   yajl_gen_map_close (g);
-  if (yajl_gen_get_buf (g, &buf, &len) == yajl_gen_status_ok)
-    out = strndup ((const char *) buf, len);
-  yajl_gen_free (g);
-  if (out == NULL)
-    kr_error_set (err, ENOMEM, "spec");
-  return out;
+  return kr_json_finish (g, "spec", err);
 }

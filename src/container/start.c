@@ -29,7 +29,7 @@ poststart (int dirfd, const kr_state *st, int pidfd, kr_error **err)
     return -1;
   if (cfg == NULL || !kr_hooks_has (cfg->hooks, KR_HOOK_POSTSTART))
     return 0;
-  json = kr_hook_state_json (st, "running", st->pid, err);
+  json = kr_state_hook_json (st, "running", st->pid, err);
   if (json && kr_hooks_run (cfg->hooks, KR_HOOK_POSTSTART, json, NULL, NULL, err) == 0)
     return 0;
   kr_pidfd_signal (pidfd, SIGKILL, NULL);
@@ -40,15 +40,14 @@ poststart (int dirfd, const kr_state *st, int pidfd, kr_error **err)
 int
 kr_container_start (const char *root, const char *id, kr_error **err)
 {
-  _cleanup_close_ int rootfd = -1, dirfd = -1, fifo = -1, pidfd = -1;
+  _cleanup_close_ int dirfd = -1, fifo = -1, pidfd = -1;
   _cleanup_state_ kr_state *st = NULL;
   kr_status status;
   struct pollfd p[2];
   char msg[4096];
   ssize_t n;
 
-  if (kr_id_validate (id, err) < 0 || kr_state_root_open (root, &rootfd, err) < 0
-      || kr_state_open (rootfd, id, true, &dirfd, err) < 0 || kr_state_read (dirfd, &st, err) < 0)
+  if (kr_state_open_container (root, id, true, &dirfd, &st, err) < 0)
     return -1;
   status = kr_state_status (dirfd, st);
   /* runc's words for each status. */

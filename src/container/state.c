@@ -13,7 +13,11 @@
 #include <yajl/yajl_tree.h>
 
 #include "cgroup/cgroup.h"
+#include "base/file.h"
+#include "base/id.h"
+#include "base/json.h"
 #include "base/util.h"
+#include "spawn/hooks.h"
 
 int
 kr_state_root_open (const char *root, int *rootfd, kr_error **err)
@@ -83,6 +87,29 @@ kr_state_open (int rootfd, const char *id, bool lock, int *dirfd, kr_error **err
   return 0;
 }
 
+int
+kr_state_open_container (const char *root, const char *id, bool lock, int *dirfd, kr_state **st,
+                         kr_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+
+  if (kr_id_validate (id, err) < 0)
+    return -1;
+  if (lock)
+    {
+      if (kr_state_root_open (root, &rootfd, err) < 0)
+        return -1;
+    }
+  else if ((rootfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    return errno == ENOENT ? kr_error_set (err, 0, "container \"%s\" does not exist", id)
+                           : kr_error_set (err, errno, "open state root %s", root);
+  if (kr_state_open (rootfd, id, lock, dirfd, err) < 0)
+    return -1;
+  if (st && kr_state_read (*dirfd, st, err) < 0)
+    return -1;
+  return 0;
+}
+
 static void
 gen_str (yajl_gen g, const char *k, const char *v)
 {
@@ -109,104 +136,37 @@ gen_annotations (yajl_gen g, const kr_state *st)
   yajl_gen_map_close (g);
 }
 
+/* What both documents end with, in this order: bundle, rootfs, created,
+ * owner, the record's cgroupPath (CGROUP_PATH, NULL: none), annotations.
+ * Returns the text and frees G. */
 static char *
-gen_finish (yajl_gen g, kr_error **err)
+gen_tail (yajl_gen g, const kr_state *st, const char *cgroup_path, kr_error **err)
 {
-  const unsigned char *buf;
-  size_t len;
-  char *out;
-
-  if (yajl_gen_get_buf (g, &buf, &len) != yajl_gen_status_ok)
-    {
-      kr_error_set (err, 0, "generate JSON");
-      return NULL;
-    }
-  out = strndup ((const char *) buf, len);
-  if (out == NULL)
-    kr_error_set (err, ENOMEM, "generate JSON");
-  return out;
+  gen_str (g, "bundle", st->bundle);
+  gen_str (g, "rootfs", st->rootfs);
+  gen_str (g, "created", st->created);
+  gen_str (g, "owner", st->owner);
+  if (cgroup_path)
+    gen_str (g, "cgroupPath", cgroup_path);
+  gen_annotations (g, st);
+  yajl_gen_map_close (g);
+  return kr_json_finish (g, "generate JSON", err);
 }
 
 /* The record krill keeps: the state document plus what later commands need. */
 static char *
 state_record (const kr_state *st, kr_error **err)
 {
-  yajl_gen g = yajl_gen_alloc (NULL);
-  char *out;
+  yajl_gen g = kr_json_gen (NULL, "generate state", err);
 
   if (g == NULL)
-    {
-      kr_error_set (err, ENOMEM, "generate state");
-      return NULL;
-    }
+    return NULL;
   yajl_gen_map_open (g);
   gen_str (g, "ociVersion", st->oci_version);
   gen_str (g, "id", st->id);
   gen_int (g, "pid", st->pid);
   gen_int (g, "initStartTime", (long long) st->start_time);
-  gen_str (g, "bundle", st->bundle);
-  gen_str (g, "rootfs", st->rootfs);
-  gen_str (g, "created", st->created);
-  gen_str (g, "owner", st->owner);
-  if (st->cgroup_path)
-    gen_str (g, "cgroupPath", st->cgroup_path);
-  gen_annotations (g, st);
-  yajl_gen_map_close (g);
-  out = gen_finish (g, err);
-  yajl_gen_free (g);
-  return out;
-}
-
-/* Temp file, (fsync when DURABLE), rename: a reader sees the old file or the
- * new one, never a part. */
-static int
-write_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode, bool durable,
-              kr_error **err)
-{
-  _cleanup_free_ char *tmp = NULL;
-  _cleanup_close_ int fd = -1;
-  size_t off = 0;
-
-  if (asprintf (&tmp, "%s.krill-tmp", name) < 0)
-    {
-      tmp = NULL;
-      return kr_error_set (err, ENOMEM, "write %s", name);
-    }
-  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-  if (fd < 0)
-    return kr_error_set (err, errno, "open %s", tmp);
-  while (off < len)
-    {
-      ssize_t n = write (fd, data + off, len - off);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int e = errno;
-          unlinkat (dirfd, tmp, 0);
-          return kr_error_set (err, e, "write %s", tmp);
-        }
-      off += (size_t) n;
-    }
-  if (durable && fsync (fd) < 0)
-    {
-      int e = errno;
-      unlinkat (dirfd, tmp, 0);
-      return kr_error_set (err, e, "fsync %s", tmp);
-    }
-  if (renameat (dirfd, tmp, dirfd, name) < 0)
-    {
-      int e = errno;
-      unlinkat (dirfd, tmp, 0);
-      return kr_error_set (err, e, "rename %s", name);
-    }
-  return 0;
-}
-
-int
-kr_state_write_file (int dirfd, const char *name, const char *data, size_t len, kr_error **err)
-{
-  return write_atomic (dirfd, name, data, len, 0600, true, err);
+  return gen_tail (g, st, st->cgroup_path, err);
 }
 
 int
@@ -216,7 +176,7 @@ kr_state_write (int dirfd, const kr_state *st, kr_error **err)
 
   if (json == NULL)
     return -1;
-  return kr_state_write_file (dirfd, KR_STATE_FILE, json, strlen (json), err);
+  return kr_write_file_atomic (dirfd, KR_STATE_FILE, json, strlen (json), 0600, true, err);
 }
 
 char *
@@ -506,41 +466,38 @@ kr_status_name (kr_status s)
 char *
 kr_state_to_json (const kr_state *st, kr_status status, bool pretty, kr_error **err)
 {
-  yajl_gen g = yajl_gen_alloc (NULL);
-  char *out;
+  yajl_gen g = kr_json_gen (pretty ? "  " : NULL, "generate state", err);
 
   if (g == NULL)
-    {
-      kr_error_set (err, ENOMEM, "generate state");
-      return NULL;
-    }
-  if (pretty)
-    {
-      yajl_gen_config (g, yajl_gen_beautify, 1);
-      yajl_gen_config (g, yajl_gen_indent_string, "  ");
-    }
+    return NULL;
   yajl_gen_map_open (g);
   gen_str (g, "ociVersion", st->oci_version);
   gen_str (g, "id", st->id);
   /* A stopped container has no process: runc reports pid 0. */
   gen_int (g, "pid", status == KR_STATUS_STOPPED ? 0 : st->pid);
   gen_str (g, "status", kr_status_name (status));
-  gen_str (g, "bundle", st->bundle);
-  gen_str (g, "rootfs", st->rootfs);
-  gen_str (g, "created", st->created);
-  gen_str (g, "owner", st->owner);
-  gen_annotations (g, st);
-  yajl_gen_map_close (g);
-  out = gen_finish (g, err);
-  yajl_gen_free (g);
-  return out;
+  return gen_tail (g, st, NULL, err);
 }
 
-int
-kr_write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
-                      kr_error **err)
+oci_state
+kr_state_hook_base (const kr_state *st)
 {
-  return write_atomic (dirfd, name, data, len, mode, false, err);
+  oci_state base = {
+    .oci_version = st->oci_version ? st->oci_version : "",
+    .id = st->id,
+    .bundle = st->bundle ? st->bundle : "",
+    /* No annotations: no key, not an empty object. */
+    .annotations = st->annotations_len ? st->annotations : NULL,
+    .annotations_len = st->annotations_len,
+  };
+  return base;
+}
+
+char *
+kr_state_hook_json (const kr_state *st, const char *status, pid_t pid, kr_error **err)
+{
+  oci_state base = kr_state_hook_base (st);
+  return kr_hook_state (&base, status, pid, err);
 }
 
 int
@@ -550,7 +507,7 @@ kr_write_pid_file (const char *path, pid_t pid, kr_error **err)
   int len = snprintf (buf, sizeof buf, "%d", (int) pid);
 
   /* The caller (containerd's shim, conmon) reads it as soon as we return. */
-  return write_atomic (AT_FDCWD, path, buf, (size_t) len, 0644, false, err);
+  return kr_write_file_atomic (AT_FDCWD, path, buf, (size_t) len, 0644, false, err);
 }
 
 char *

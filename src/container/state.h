@@ -49,11 +49,14 @@ int kr_state_root_open (const char *root, int *rootfd, kr_error **err);
 int kr_state_claim (int rootfd, const char *id, int *dirfd, kr_error **err);
 /* Opens an existing container's directory; LOCK takes the exclusive lock. */
 int kr_state_open (int rootfd, const char *id, bool lock, int *dirfd, kr_error **err);
+/* An existing container's directory in *DIRFD and, when ST is not NULL,
+ * its state in *ST: the id checked, then <root>/<id> opened, with the
+ * exclusive lock when LOCK. Who changes a container (LOCK) makes ROOT as
+ * create does; a reader finds "container does not exist" in a missing one. */
+int kr_state_open_container (const char *root, const char *id, bool lock, int *dirfd,
+                             kr_state **st, kr_error **err);
 int kr_state_write (int dirfd, const kr_state *st, kr_error **err);
 int kr_state_read (int dirfd, kr_state **out, kr_error **err);
-/* Atomically (a temporary file renamed over NAME). */
-int kr_state_write_file (int dirfd, const char *name, const char *data, size_t len,
-                         kr_error **err);
 /* The whole file, NUL-terminated; *LEN (when not NULL) its length. */
 char *kr_state_read_file (int dirfd, const char *name, size_t *len, kr_error **err);
 /* The saved config.json; *OUT is NULL when the state dir has none. */
@@ -67,6 +70,12 @@ void kr_state_free (kr_state *st);
 kr_status kr_state_status (int dirfd, const kr_state *st);
 const char *kr_status_name (kr_status s);
 
+/* The hooks' state document without status and pid (kr_hook_state adds
+ * them): ST's ociVersion, id, bundle, annotations, pointing into ST. */
+oci_state kr_state_hook_base (const kr_state *st);
+/* The document a hook reads on stdin, for STATUS and PID (0: none). */
+char *kr_state_hook_json (const kr_state *st, const char *status, pid_t pid, kr_error **err);
+
 /* runc's `state` document (pretty when PRETTY). */
 char *kr_state_to_json (const kr_state *st, kr_status status, bool pretty, kr_error **err);
 
@@ -74,12 +83,8 @@ char *kr_state_to_json (const kr_state *st, kr_status status, bool pretty, kr_er
  * the process does not exist. */
 int kr_proc_stat (pid_t pid, unsigned long long *start_time, char *state);
 
-/* Writes NAME under DIRFD (AT_FDCWD for a path) through a temporary file
- * and a rename: a reader never sees it partial. */
 /* A pid file, written atomically (relative paths: the caller's cwd). */
 int kr_write_pid_file (const char *path, pid_t pid, kr_error **err);
-int kr_write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
-                          kr_error **err);
 
 /* "2026-12-02T15:26:18.123456789Z" */
 char *kr_now_rfc3339 (void);

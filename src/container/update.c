@@ -60,6 +60,29 @@ grow (void *arrp, size_t *n, size_t elem)
   return 0;
 }
 
+/* The element of the list *ARRP (N elements of ELEM bytes, each starting
+ * with its char * key: a map key, a page size, an interface name) whose
+ * key is *KEY, appended when there is none; *KEY
+ * moves into it. NULL when out of memory. */
+static void *
+map_entry (void *arrp, size_t *n, size_t elem, char **key)
+{
+  char *arr = *(char **) arrp;
+  size_t j;
+
+  for (j = 0; j < *n; j++)
+    if (strcmp (*(char **) (arr + j * elem), *key) == 0)
+      break;
+  if (j == *n)
+    {
+      if (grow (arrp, n, elem) < 0)
+        return NULL;
+      arr = *(char **) arrp;
+    }
+  steal ((char **) (arr + j * elem), key);
+  return arr + j * elem;
+}
+
 static void
 merge_memory (oci_memory *d, const oci_memory *s)
 {
@@ -150,32 +173,23 @@ merge_rest (oci_resources *d, oci_resources *s)
   for (size_t i = 0; i < s->hugepage_limits_len; i++)
     {
       oci_hugepage_limit *h = &s->hugepage_limits[i];
-      size_t j;
-      for (j = 0; j < d->hugepage_limits_len; j++)
-        if (strcmp (d->hugepage_limits[j].page_size, h->page_size) == 0)
-          break;
-      if (j == d->hugepage_limits_len
-          && grow (&d->hugepage_limits, &d->hugepage_limits_len, sizeof *d->hugepage_limits) < 0)
+      oci_hugepage_limit *e = map_entry (&d->hugepage_limits, &d->hugepage_limits_len,
+                                         sizeof *d->hugepage_limits, &h->page_size);
+      if (e == NULL)
         return -1;
-      steal (&d->hugepage_limits[j].page_size, &h->page_size);
-      TAKE (&d->hugepage_limits[j], h, limit);
+      TAKE (e, h, limit);
     }
   if (s->network && ENSURE (d->network))
     {
       TAKE (d->network, s->network, class_id);
       for (size_t i = 0; i < s->network->priorities_len; i++)
         {
-          oci_interface_priority *p = &s->network->priorities[i], *q;
-          size_t j;
-          for (j = 0; j < d->network->priorities_len; j++)
-            if (strcmp (d->network->priorities[j].name, p->name) == 0)
-              break;
-          if (j == d->network->priorities_len
-              && grow (&d->network->priorities, &d->network->priorities_len,
-                       sizeof *d->network->priorities) < 0)
+          oci_interface_priority *p = &s->network->priorities[i];
+          oci_interface_priority *q = map_entry (&d->network->priorities,
+                                                 &d->network->priorities_len,
+                                                 sizeof *d->network->priorities, &p->name);
+          if (q == NULL)
             return -1;
-          q = &d->network->priorities[j];
-          steal (&q->name, &p->name);
           TAKE (q, p, priority);
         }
     }
@@ -184,30 +198,22 @@ merge_rest (oci_resources *d, oci_resources *s)
   for (size_t i = 0; i < s->rdma_len; i++)
     {
       oci_rdma *r = &s->rdma[i];
-      size_t j;
-      for (j = 0; j < d->rdma_len; j++)
-        if (strcmp (d->rdma[j].key, r->key) == 0)
-          break;
-      if (j == d->rdma_len && grow (&d->rdma, &d->rdma_len, sizeof *d->rdma) < 0)
+      oci_rdma *e = map_entry (&d->rdma, &d->rdma_len, sizeof *d->rdma, &r->key);
+      if (e == NULL)
         return -1;
-      steal (&d->rdma[j].key, &r->key);
-      TAKE (&d->rdma[j], r, hca_handles);
-      TAKE (&d->rdma[j], r, hca_objects);
+      TAKE (e, r, hca_handles);
+      TAKE (e, r, hca_objects);
     }
   for (size_t i = 0; i < s->unified_len; i++)
     {
       oci_kv *u = &s->unified[i];
-      size_t j;
-      for (j = 0; j < d->unified_len; j++)
-        if (strcmp (d->unified[j].key, u->key) == 0)
-          break;
-      if (j == d->unified_len && grow (&d->unified, &d->unified_len, sizeof *d->unified) < 0)
+      oci_kv *e = map_entry (&d->unified, &d->unified_len, sizeof *d->unified, &u->key);
+      if (e == NULL)
         return -1;
-      steal (&d->unified[j].key, &u->key);
-      free (d->unified[j].value);
-      d->unified[j].value = TAKE_PTR (u->value);
-      if (d->unified[j].value == NULL)
-        d->unified[j].value = strdup ("");
+      free (e->value);
+      e->value = TAKE_PTR (u->value);
+      if (e->value == NULL)
+        e->value = strdup ("");
     }
   return 0;
 }
@@ -237,14 +243,13 @@ merge (oci_resources *d, oci_resources *s, kr_error **err)
 int
 kr_container_update (const char *root, const char *id, oci_resources *upd, kr_error **err)
 {
-  _cleanup_close_ int rootfd = -1, dirfd = -1;
+  _cleanup_close_ int dirfd = -1;
   _cleanup_state_ kr_state *st = NULL;
   _cleanup_cgroup_ kr_cgroup *cg = NULL;
   oci_resources *cur = NULL, *old = NULL;
   int ret = -1;
 
-  if (kr_id_validate (id, err) < 0 || kr_state_root_open (root, &rootfd, err) < 0
-      || kr_state_open (rootfd, id, true, &dirfd, err) < 0 || kr_state_read (dirfd, &st, err) < 0)
+  if (kr_state_open_container (root, id, true, &dirfd, &st, err) < 0)
     return -1;
   if (kr_state_status (dirfd, st) == KR_STATUS_STOPPED)
     return kr_error_set (err, 0, "container not running");

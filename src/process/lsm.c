@@ -83,8 +83,7 @@ kr_lsm_apply (const oci_process *p, int proc_fd, kr_error **err)
     return 0;
   if (first->errnum != ENOENT)
     {
-      if (err)
-        *err = TAKE_PTR (first);
+      kr_error_move (err, &first);
       return kr_error_prefix (err, "process.apparmorProfile");
     }
   if (kr_procfs_write_self (proc_fd, "attr/exec", cmd, err) < 0)

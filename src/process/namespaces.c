@@ -8,22 +8,19 @@
 
 #include "base/util.h"
 
-static const struct
-{
-  const char *name;
-  int flag;
-} ns_types[] = {
-  { "pid", CLONE_NEWPID },     { "network", CLONE_NEWNET }, { "mount", CLONE_NEWNS },
-  { "ipc", CLONE_NEWIPC },     { "uts", CLONE_NEWUTS },     { "user", CLONE_NEWUSER },
-  { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+const kr_ns_type kr_ns_types[KR_NS_TYPES] = {
+  { "user", "user", CLONE_NEWUSER },       { "ipc", "ipc", CLONE_NEWIPC },
+  { "uts", "uts", CLONE_NEWUTS },          { "network", "net", CLONE_NEWNET },
+  { "pid", "pid", CLONE_NEWPID },          { "time", "time", CLONE_NEWTIME },
+  { "cgroup", "cgroup", CLONE_NEWCGROUP }, { "mount", "mnt", CLONE_NEWNS },
 };
 
 int
 kr_namespace_flag (const char *type)
 {
-  for (size_t i = 0; i < ARRAY_SIZE (ns_types); i++)
-    if (type && strcmp (type, ns_types[i].name) == 0)
-      return ns_types[i].flag;
+  for (size_t i = 0; i < KR_NS_TYPES; i++)
+    if (type && strcmp (type, kr_ns_types[i].type) == 0)
+      return kr_ns_types[i].flag;
   return 0;
 }
 

@@ -7,6 +7,19 @@
 #include "base/error.h"
 #include "ocispec.h"
 
+/* Every namespace type the kernel has: its name in config.json, under
+ * /proc/<pid>/ns/, and its CLONE_NEW* flag. In the order exec joins them
+ * one by one: user first (it grants the rights for the rest), mount last
+ * (the /proc paths are the host's until then). */
+typedef struct kr_ns_type
+{
+  const char *type;
+  const char *proc_name;
+  int flag;
+} kr_ns_type;
+#define KR_NS_TYPES 8
+extern const kr_ns_type kr_ns_types[KR_NS_TYPES];
+
 typedef struct kr_ns_join
 {
   int nstype; /* CLONE_NEW* */

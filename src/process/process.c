@@ -228,8 +228,24 @@ kr_process_env (const oci_process *p)
   return env;
 }
 
-static int
-set_oom_score_adj (const oci_process *p, int proc_fd, kr_error **err)
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+long
+kr_process_join_keyring (const char *name, kr_error **err)
+{
+  long key = syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
+
+  if (key >= 0)
+    return key;
+  if (errno == ENOSYS || errno == EPERM || errno == EACCES)
+    return 0;
+  return kr_error_set (err, errno, "join session keyring");
+}
+
+int
+kr_process_set_oom_score_adj (const oci_process *p, int proc_fd, kr_error **err)
 {
   char buf[16];
 
@@ -288,7 +304,7 @@ kr_process_apply (const oci_process *p, const kr_caps *caps, const kr_seccomp *s
 {
   char cwd[PATH_MAX];
 
-  if (set_oom_score_adj (p, proc_fd, err) < 0 || kr_lsm_apply (p, proc_fd, err) < 0)
+  if (kr_process_set_oom_score_adj (p, proc_fd, err) < 0 || kr_lsm_apply (p, proc_fd, err) < 0)
     return -1;
   if (kr_process_set_rlimits (p, err) < 0)
     return kr_error_prefix (err, "process.rlimits");
@@ -299,7 +315,7 @@ kr_process_apply (const oci_process *p, const kr_caps *caps, const kr_seccomp *s
    * to go in before the capabilities are dropped, so the uid and capability
    * calls below run under it, as in runc. With no_new_privs it waits until
    * right before execve. */
-  if (!p->no_new_privileges && kr_seccomp_load (seccomp, NULL, err) < 0)
+  if (!p->no_new_privileges && kr_seccomp_load (seccomp, err) < 0)
     return -1;
   /* A cwd reached through an fd of the host (/proc/self/fd/N) lies outside
    * our root, and getcwd says so (CVE-2024-21626). */
@@ -322,7 +338,7 @@ kr_process_exec (const oci_process *p, const kr_seccomp *seccomp, const char *ex
    * profile only has to allow execve itself. runc loads it a little
    * earlier, before it waits for `start` (it must pass a NOTIFY listener to
    * its parent then); krill refuses NOTIFY, so nothing needs it earlier. */
-  if (p->no_new_privileges && kr_seccomp_load (seccomp, NULL, err) < 0)
+  if (p->no_new_privileges && kr_seccomp_load (seccomp, err) < 0)
     return -1;
   execve (exec_path, p->args, envp);
   return kr_error_set (err, errno, "exec \"%s\"", exec_path);

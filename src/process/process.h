@@ -20,6 +20,13 @@ int kr_process_find_exec (const oci_process *p, char **path, kr_error **err);
 /* env of the process plus HOME when it has none (from /etc/passwd, else /). */
 char **kr_process_env (const oci_process *p);
 
+/* Joins a new session keyring NAME, so the container cannot read the
+ * caller's keys. Its serial; 0 when the kernel or a seccomp profile has no
+ * keyctl for us (fine, as in runc); -1 on another error. */
+long kr_process_join_keyring (const char *name, kr_error **err);
+/* process.oomScoreAdj through the procfs PROC_FD, when set. */
+int kr_process_set_oom_score_adj (const oci_process *p, int proc_fd, kr_error **err);
+
 /* What the container's init and `exec` share, once the process stands in
  * the container's root: */
 /* 1. the executable and the environment (before any privilege is dropped); */

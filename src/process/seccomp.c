@@ -412,20 +412,12 @@ kr_seccomp_free (kr_seccomp *sc)
   free (sc);
 }
 
-bool
-kr_seccomp_has_listener (const kr_seccomp *sc)
-{
-  return sc && (sc->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER);
-}
-
 int
-kr_seccomp_load (const kr_seccomp *sc, int *listener, kr_error **err)
+kr_seccomp_load (const kr_seccomp *sc, kr_error **err)
 {
   struct sock_fprog fprog;
   long r;
 
-  if (listener)
-    *listener = -1;
   if (sc == NULL)
     return 0;
   fprog.len = (unsigned short) sc->len;
@@ -436,8 +428,6 @@ kr_seccomp_load (const kr_seccomp *sc, int *listener, kr_error **err)
     r = syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, sc->flags, &fprog);
   if (r < 0)
     return kr_error_set (err, errno, "linux.seccomp: load the filter");
-  if (listener && (sc->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))
-    *listener = (int) r;
   return 0;
 }
 
@@ -448,14 +438,21 @@ kr_seccomp_known_actions (size_t *n)
   return actions;
 }
 
+/* The names of TABLE (an array of structs whose .name comes first) into
+ * the static array NAMES, for `features`. */
+#define NAMES_OF(table, names, n)                                             \
+  ({                                                                          \
+    for (size_t i_ = 0; i_ < ARRAY_SIZE (table); i_++)                        \
+      (names)[i_] = (table)[i_].name;                                         \
+    *(n) = ARRAY_SIZE (table);                                                \
+    (const char *const *) (names);                                            \
+  })
+
 const char *const *
 kr_seccomp_known_operators (size_t *n)
 {
   static const char *names[ARRAY_SIZE (operators)];
-  for (size_t i = 0; i < ARRAY_SIZE (operators); i++)
-    names[i] = operators[i].name;
-  *n = ARRAY_SIZE (operators);
-  return names;
+  return NAMES_OF (operators, names, n);
 }
 
 const char **
@@ -473,10 +470,7 @@ const char *const *
 kr_seccomp_known_flags (size_t *n)
 {
   static const char *names[ARRAY_SIZE (flags)];
-  for (size_t i = 0; i < ARRAY_SIZE (flags); i++)
-    names[i] = flags[i].name;
-  *n = ARRAY_SIZE (flags);
-  return names;
+  return NAMES_OF (flags, names, n);
 }
 
 const char *

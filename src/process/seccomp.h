@@ -1,4 +1,3 @@
-/* seccompfilter, not seccomp: <seccomp.h> is libseccomp's. */
 /* linux.seccomp: compiled by libseccomp in the parent, before anything of
  * the container exists, so a bad profile fails `create` with the field's
  * name; installed in the child with one seccomp(2) call and no allocation,
@@ -19,10 +18,9 @@ int kr_seccomp_prepare (const oci_seccomp *cfg, kr_seccomp **out, kr_error **err
 void kr_seccomp_free (kr_seccomp *sc);
 
 /* Installs the filter in the calling thread. Needs no_new_privs or
- * CAP_SYS_ADMIN. *listener gets the SCMP_ACT_NOTIFY fd (-1 without one). */
-int kr_seccomp_load (const kr_seccomp *sc, int *listener, kr_error **err);
-/* True when the profile has an SCMP_ACT_NOTIFY rule. */
-bool kr_seccomp_has_listener (const kr_seccomp *sc);
+ * CAP_SYS_ADMIN. (SCMP_ACT_NOTIFY is refused by kr_seccomp_prepare: no
+ * listener fd comes back.) */
+int kr_seccomp_load (const kr_seccomp *sc, kr_error **err);
 
 /* For `features`. */
 const char *const *kr_seccomp_known_actions (size_t *n);

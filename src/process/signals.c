@@ -102,21 +102,3 @@ kr_signal_parse (const char *name, int *signum, kr_error **err)
     }
   return kr_error_set (err, 0, "unknown signal \"%s\"", name);
 }
-
-const char *
-kr_signal_name (int signum)
-{
-  static const char *const names[] = {
-    [SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",   [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
-    [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT", [SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",
-    [SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
-    [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM", [SIGCHLD] = "SIGCHLD",
-    [SIGCONT] = "SIGCONT", [SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP", [SIGTTIN] = "SIGTTIN",
-    [SIGTTOU] = "SIGTTOU", [SIGURG] = "SIGURG",   [SIGXCPU] = "SIGXCPU", [SIGXFSZ] = "SIGXFSZ",
-    [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF", [SIGWINCH] = "SIGWINCH", [SIGIO] = "SIGIO",
-    [SIGPWR] = "SIGPWR",   [SIGSYS] = "SIGSYS",   [SIGSTKFLT] = "SIGSTKFLT",
-  };
-  if (signum <= 0 || (size_t) signum >= ARRAY_SIZE (names))
-    return NULL;
-  return names[signum];
-}

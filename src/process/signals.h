@@ -5,7 +5,5 @@
 
 /* "TERM", "SIGTERM", "sigterm", "15", "RTMIN+3" -> signal number. */
 int kr_signal_parse (const char *name, int *signum, kr_error **err);
-/* "SIGTERM" for 15; NULL when unknown. */
-const char *kr_signal_name (int signum);
 
 #endif

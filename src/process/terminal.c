@@ -7,7 +7,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "spawn/sync.h"
+#include "base/fdpass.h"
 #include "base/util.h"
 
 int
@@ -34,7 +34,7 @@ kr_terminal_setup (int console_fd, const oci_box *size, kr_error **err)
         return kr_error_set (err, errno, "set console size");
     }
   if (kr_send_fd (console_fd, master, err) < 0)
-    return -1;
+    return kr_error_prefix (err, "console socket");
   if (ioctl (slave, TIOCSCTTY, 0) < 0)
     return kr_error_set (err, errno, "set controlling terminal");
   for (int i = 0; i < 3; i++)

@@ -27,12 +27,7 @@ open_target (int rootfd, const char *path, bool *skip, kr_error **err)
       *skip = true;
       return -1;
     }
-  if (err && local)
-    {
-      kr_error_free (err);
-      *err = TAKE_PTR (local);
-    }
-  return -1;
+  return kr_error_move (err, &local);
 }
 
 static int

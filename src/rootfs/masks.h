@@ -1,6 +1,6 @@
 /* What is taken away from the container once it is in its root:
  * linux.maskedPaths, linux.readonlyPaths, root.readonly. Paths are resolved
- * in the (new) root with fs.c, so a symlink planted in the image cannot
+ * in the (new) root with base/fs.c, so a symlink planted in the image cannot
  * redirect a mask to somewhere harmless or a read-only remount elsewhere. */
 #ifndef KRILL_MASKS_H
 #define KRILL_MASKS_H

@@ -223,20 +223,20 @@ kr_mount_opts_release (kr_mount_opts *o)
 uint64_t
 kr_mount_attr_from_flags (unsigned long flags)
 {
+  static const struct
+  {
+    unsigned long ms;
+    uint64_t attr;
+  } same[] = {
+    { MS_RDONLY, MOUNT_ATTR_RDONLY },         { MS_NOSUID, MOUNT_ATTR_NOSUID },
+    { MS_NODEV, MOUNT_ATTR_NODEV },           { MS_NOEXEC, MOUNT_ATTR_NOEXEC },
+    { MS_NODIRATIME, MOUNT_ATTR_NODIRATIME }, { MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW },
+  };
   uint64_t attr = 0;
 
-  if (flags & MS_RDONLY)
-    attr |= MOUNT_ATTR_RDONLY;
-  if (flags & MS_NOSUID)
-    attr |= MOUNT_ATTR_NOSUID;
-  if (flags & MS_NODEV)
-    attr |= MOUNT_ATTR_NODEV;
-  if (flags & MS_NOEXEC)
-    attr |= MOUNT_ATTR_NOEXEC;
-  if (flags & MS_NODIRATIME)
-    attr |= MOUNT_ATTR_NODIRATIME;
-  if (flags & MS_NOSYMFOLLOW)
-    attr |= MOUNT_ATTR_NOSYMFOLLOW;
+  for (size_t i = 0; i < ARRAY_SIZE (same); i++)
+    if (flags & same[i].ms)
+      attr |= same[i].attr;
   /* The same precedence as mount(2): strictatime beats noatime. */
   if (flags & MS_STRICTATIME)
     attr |= MOUNT_ATTR_STRICTATIME;

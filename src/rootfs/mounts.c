@@ -33,17 +33,6 @@ static const char *const proc_allowed[] = {
   "/proc/sys/crypto/fips_enabled",
 };
 
-static int
-move_error (kr_error **err, kr_error **local)
-{
-  if (err != NULL)
-    {
-      kr_error_free (err);
-      *err = TAKE_PTR (*local);
-    }
-  return -1;
-}
-
 /* Where DSTFD really is, as a path inside the rootfs, and whether a mount
  * may go there. */
 static int
@@ -133,7 +122,7 @@ kr_mount_open_dest (kr_mount_ctx *ctx, const char *dest, const char *type,
   if (fd < 0)
     {
       if (local == NULL || local->errnum != ENOENT)
-        return move_error (err, &local);
+        return kr_error_move (err, &local);
       if (existed)
         *existed = false;
       fd = kr_fs_open_in_root (ctx->rootfd, dest, O_PATH,

@@ -2,7 +2,7 @@
  * before pivot_root. Every mount is built detached (fsopen/fsmount for a new
  * filesystem, open_tree(OPEN_TREE_CLONE) for a bind), gets its flags while
  * still invisible, and is attached with move_mount onto an fd that
- * fs.c resolved inside the rootfs: no path is looked up twice. */
+ * base/fs.c resolved inside the rootfs: no path is looked up twice. */
 #ifndef KRILL_MOUNTS_H
 #define KRILL_MOUNTS_H
 

@@ -159,14 +159,3 @@ kr_rootfs_finalize (const oci_config *cfg, kr_error **err)
     return -1;
   return 0;
 }
-
-int
-kr_rootfs_setup (const oci_config *cfg, const char *rootfs, bool no_pivot,
-                 kr_error **err)
-{
-  if (kr_rootfs_mount (cfg, rootfs, NULL, NULL, NULL, err) < 0
-      || kr_rootfs_pivot (cfg, rootfs, no_pivot, err) < 0
-      || kr_rootfs_finalize (cfg, err) < 0)
-    return kr_error_prefix (err, "rootfs");
-  return 0;
-}

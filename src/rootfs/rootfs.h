@@ -16,12 +16,8 @@
 #include "cgroup/cgroup.h"
 #include "ocispec.h"
 
-/* All three steps below, in order, for callers with nothing to do between
- * them. ROOTFS is the absolute, canonical host path of root.path. NO_PIVOT:
- * MS_MOVE + chroot instead of pivot_root (runc --no-pivot). On return the
- * process's root is the container's rootfs and cwd is "/". */
-int kr_rootfs_setup (const oci_config *cfg, const char *rootfs, bool no_pivot,
-                     kr_error **err);
+/* Three steps, in order (init runs hooks, names and the terminal between
+ * them). ROOTFS is the absolute, canonical host path of root.path. */
 
 /* 1. Stops the host's mounts from propagating into ours ("/" rslave, or
  * linux.rootfsPropagation), bind-mounts ROOTFS onto itself, does every
@@ -34,10 +30,12 @@ int kr_rootfs_mount (const oci_config *cfg, const char *rootfs,
                      const kr_cgroup *cg, int (*cg_wait) (void *, kr_error **),
                      void *cg_wait_arg, kr_error **err);
 
-/* 2. pivot_root (or MS_MOVE + chroot), the shared/unbindable root
- * propagation, and stdio that was the host's /dev/null reopened. The
- * console (a pty from /dev/pts/ptmx, bound on /dev/console), hostname and
- * sysctls go after this, while /proc/sys and /dev are still writable. */
+/* 2. pivot_root (or MS_MOVE + chroot when NO_PIVOT, runc's --no-pivot),
+ * the shared/unbindable root propagation, and stdio that was the host's
+ * /dev/null reopened; then root is the container's rootfs and cwd "/".
+ * Hostname, sysctls and the terminal go after this, while /proc/sys and
+ * /dev are still writable (the pty is opened from the container's
+ * /dev/ptmx and becomes stdio; nothing is bound on /dev/console). */
 int kr_rootfs_pivot (const oci_config *cfg, const char *rootfs, bool no_pivot,
                      kr_error **err);
 

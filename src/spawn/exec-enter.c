@@ -13,28 +13,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "container/exec.h"
+#include "spawn/exec-enter.h"
+#include "process/namespaces.h"
 #include "process/process.h"
 #include "base/procfs.h"
 #include "spawn/sync.h"
 #include "process/terminal.h"
 #include "base/util.h"
-
-#ifndef KEYCTL_JOIN_SESSION_KEYRING
-#define KEYCTL_JOIN_SESSION_KEYRING 1
-#endif
-
-/* user first (it grants the rights for the rest), mount last (the /proc
- * paths are the host's until then). */
-static const struct
-{
-  const char *name;
-  int flag;
-} ns_order[] = {
-  { "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC },       { "uts", CLONE_NEWUTS },
-  { "net", CLONE_NEWNET },   { "pid", CLONE_NEWPID },       { "time", CLONE_NEWTIME },
-  { "cgroup", CLONE_NEWCGROUP }, { "mnt", CLONE_NEWNS },
-};
 
 static int
 cmp_int (const void *a, const void *b)
@@ -70,25 +55,25 @@ close_host_fds (int preserve, int *keep, size_t n, kr_error **err)
 static int
 join_by_path (const kr_exec_child *c, kr_error **err)
 {
-  int fds[ARRAY_SIZE (ns_order)];
+  int fds[KR_NS_TYPES];
   int ret = 0;
 
-  for (size_t i = 0; i < ARRAY_SIZE (ns_order); i++)
+  for (size_t i = 0; i < KR_NS_TYPES; i++)
     {
       char path[64];
       fds[i] = -1;
-      if (!(c->ns_flags & ns_order[i].flag))
+      if (!(c->ns_flags & kr_ns_types[i].flag))
         continue;
-      snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) c->init_pid, ns_order[i].name);
+      snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) c->init_pid, kr_ns_types[i].proc_name);
       fds[i] = open (path, O_RDONLY | O_CLOEXEC);
       if (fds[i] < 0 && ret == 0)
         ret = kr_error_set (err, errno, "open %s", path);
     }
-  for (size_t i = 0; ret == 0 && i < ARRAY_SIZE (ns_order); i++)
-    if (fds[i] >= 0 && setns (fds[i], ns_order[i].flag) < 0)
-      ret = kr_error_set (err, errno, "setns %s namespace of init %d", ns_order[i].name,
+  for (size_t i = 0; ret == 0 && i < KR_NS_TYPES; i++)
+    if (fds[i] >= 0 && setns (fds[i], kr_ns_types[i].flag) < 0)
+      ret = kr_error_set (err, errno, "setns %s namespace of init %d", kr_ns_types[i].proc_name,
                           (int) c->init_pid);
-  for (size_t i = 0; i < ARRAY_SIZE (ns_order); i++)
+  for (size_t i = 0; i < KR_NS_TYPES; i++)
     if (fds[i] >= 0)
       close (fds[i]);
   return ret;
@@ -112,14 +97,14 @@ static int
 set_oom_score_adj (oci_process *p, kr_error **err)
 {
   _cleanup_close_ int proc = -1;
-  char buf[16];
 
   if (!p->has_oom_score_adj)
     return 0;
   /* Through the host's /proc, before entering: inherited by C2. */
-  snprintf (buf, sizeof buf, "%d", p->oom_score_adj);
-  if (kr_procfs_open (&proc, err) < 0 || kr_procfs_write_self (proc, "oom_score_adj", buf, err) < 0)
+  if (kr_procfs_open (&proc, err) < 0)
     return kr_error_prefix (err, "process.oomScoreAdj");
+  if (kr_process_set_oom_score_adj (p, proc, err) < 0)
+    return -1;
   p->has_oom_score_adj = false;
   return 0;
 }
@@ -175,9 +160,10 @@ enter (kr_exec_child *c, kr_error **err)
     return -1;
   if (set_oom_score_adj (c->p, err) < 0)
     return -1;
-  /* Non-dumpable before entering: a process of the container can neither
-   * ptrace us nor open /proc/<pid>/exe (krill's binary on the host,
-   * CVE-2019-5736) or /proc/<pid>/fd. C2 inherits it until its execve. */
+  /* Non-dumpable before entering: a process of the container (without
+   * CAP_SYS_PTRACE) can neither ptrace us nor open /proc/<pid>/exe
+   * (krill's binary on the host) or /proc/<pid>/fd. C2 inherits it until
+   * its execve. Not a defence against CVE-2019-5736 (see init.c). */
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return kr_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   wipe_environment ();
@@ -204,9 +190,8 @@ process_steps (kr_exec_child *c, char **exec_path, char ***envp, kr_error **err)
       kr_closep (&c->console_fd);
     }
   /* A session keyring of the container's, not the caller's, as runc. */
-  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, c->id) < 0 && errno != ENOSYS
-      && errno != EPERM && errno != EACCES)
-    return kr_error_set (err, errno, "join session keyring");
+  if (kr_process_join_keyring (c->id, err) < 0)
+    return -1;
   if (kr_process_prepare (c->p, exec_path, envp, err) < 0)
     return -1;
   return kr_process_apply (c->p, &c->caps, c->seccomp, -1, c->preserve_fds, err);

@@ -8,13 +8,13 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
 #include "base/log.h"
 #include "base/util.h"
@@ -36,12 +36,6 @@ static const char *const names[] = {
   [KR_HOOK_POSTSTART] = "poststart",
   [KR_HOOK_POSTSTOP] = "poststop",
 };
-
-const char *
-kr_hook_name (kr_hook_kind kind)
-{
-  return names[kind];
-}
 
 static const oci_hook *
 hooks_of (const oci_hooks *h, kr_hook_kind kind, size_t *n)
@@ -101,53 +95,21 @@ kr_hooks_validate (const oci_hooks *hooks, kr_error **err)
   return 0;
 }
 
-#define S(g, s) yajl_gen_string ((g), (const unsigned char *) (s), strlen (s))
-
 char *
-kr_hook_state_json (const kr_state *st, const char *status, pid_t pid, kr_error **err)
+kr_hook_state (const oci_state *base, const char *status, pid_t pid, kr_error **err)
 {
-  yajl_gen g = yajl_gen_alloc (NULL);
-  const unsigned char *buf;
-  size_t len;
-  char *out = NULL;
+  oci_state st = *base;
+  char *errmsg = NULL, *out;
 
-  if (g == NULL)
-    {
-      kr_error_set (err, ENOMEM, "hook state");
-      return NULL;
-    }
-  yajl_gen_map_open (g);
-  S (g, "ociVersion");
-  S (g, st->oci_version ? st->oci_version : "");
-  S (g, "id");
-  S (g, st->id);
-  S (g, "status");
-  S (g, status);
+  st.status = (char *) status;
   /* The spec omits pid when there is no process. */
-  if (pid > 0)
-    {
-      S (g, "pid");
-      yajl_gen_integer (g, pid);
-    }
-  S (g, "bundle");
-  S (g, st->bundle ? st->bundle : "");
-  if (st->annotations_len)
-    {
-      S (g, "annotations");
-      yajl_gen_map_open (g);
-      for (size_t i = 0; i < st->annotations_len; i++)
-        {
-          S (g, st->annotations[i].key);
-          S (g, st->annotations[i].value);
-        }
-      yajl_gen_map_close (g);
-    }
-  yajl_gen_map_close (g);
-  if (yajl_gen_get_buf (g, &buf, &len) == yajl_gen_status_ok)
-    out = strndup ((const char *) buf, len);
-  yajl_gen_free (g);
+  st.pid = pid;
+  st.has_pid = pid > 0;
+  out = oci_state_generate (&st, &errmsg);
   if (out == NULL)
-    kr_error_set (err, ENOMEM, "hook state");
+    kr_error_take (err, 0, errmsg);
+  else
+    free (errmsg);
   return out;
 }
 

@@ -14,7 +14,6 @@
 
 #include "base/error.h"
 #include "ocispec.h"
-#include "container/state.h"
 
 typedef enum
 {
@@ -26,16 +25,15 @@ typedef enum
   KR_HOOK_POSTSTOP,
 } kr_hook_kind;
 
-/* "prestart", "createRuntime", ... as config.md spells them. */
-const char *kr_hook_name (kr_hook_kind kind);
 bool kr_hooks_has (const oci_hooks *hooks, kr_hook_kind kind);
 
 /* In the parent, before anything exists: paths absolute, timeouts > 0. */
 int kr_hooks_validate (const oci_hooks *hooks, kr_error **err);
 
-/* The runtime-spec state document (ociVersion, id, status, pid, bundle,
- * annotations) a hook reads on stdin; PID as the hook's namespace sees it. */
-char *kr_hook_state_json (const kr_state *st, const char *status, pid_t pid, kr_error **err);
+/* The runtime-spec state document a hook reads on stdin: BASE (ociVersion,
+ * id, bundle, annotations) with STATUS and PID, PID as the hook's namespace
+ * sees it (0: none, left out). */
+char *kr_hook_state (const oci_state *base, const char *status, pid_t pid, kr_error **err);
 
 /* Runs every hook of KIND in order and stops at the first failure:
  * "error running createRuntime hook #0: exit status 1, stdout: ..., stderr:

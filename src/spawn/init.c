@@ -2,7 +2,7 @@
  * runc: wait for the parent, cgroup namespace (the cgroups entered first),
  * joined namespaces, rootfs mounts, the cgroups (unless entered already),
  * the create hooks, pivot, hostname, terminal,
- * oom score, keyring, then the process steps shared with `exec` (src/process.c), tell the
+ * oom score, keyring, then the process steps shared with `exec` (process/process.c), tell the
  * parent we are ready, wait for `start`, exec. */
 #define _GNU_SOURCE
 #include "spawn/init.h"
@@ -28,10 +28,6 @@
 #include "process/sysctl.h"
 #include "process/terminal.h"
 #include "base/util.h"
-
-#ifndef KEYCTL_JOIN_SESSION_KEYRING
-#define KEYCTL_JOIN_SESSION_KEYRING 1
-#endif
 
 static int
 set_names (const oci_config *cfg, kr_error **err)
@@ -80,17 +76,11 @@ join_keyring (const char *id, bool skip, kr_error **err)
 
   if (skip)
     return 0;
-  /* A session keyring of its own, so the container cannot read the host's
-   * keys, named as runc names it; kernels or seccomp profiles without
-   * keyctl are fine, as in runc. */
+  /* A session keyring of its own, named as runc names it. */
   snprintf (name, sizeof name, "_ses.%s", id);
-  key = syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
-  if (key < 0)
-    {
-      if (errno == ENOSYS || errno == EPERM || errno == EACCES)
-        return 0;
-      return kr_error_set (err, errno, "join session keyring");
-    }
+  key = kr_process_join_keyring (name, err);
+  if (key <= 0)
+    return (int) key;
   /* The user's search permission on it, as runc gives it. */
   n = syscall (SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof desc);
   if (n < 0 || (size_t) n > sizeof desc)
@@ -124,7 +114,7 @@ wait_for_start (const kr_init_ctx *c, char **envp, kr_error **err)
     return kr_error_set (err, errno, "open exec fifo");
   if (kr_hooks_has (c->cfg->hooks, KR_HOOK_START_CONTAINER))
     {
-      json = kr_hook_state_json (c->state, "created", getpid (), err);
+      json = kr_hook_state (&c->hook_state, "created", getpid (), err);
       if (json == NULL
           || kr_hooks_run (c->cfg->hooks, KR_HOOK_START_CONTAINER, json, NULL, envp, err) < 0)
         {
@@ -157,7 +147,7 @@ create_hooks (const kr_init_ctx *c, kr_error **err)
     }
   if (!kr_hooks_has (h, KR_HOOK_CREATE_CONTAINER))
     return 0;
-  json = kr_hook_state_json (c->state, "creating", getpid (), err);
+  json = kr_hook_state (&c->hook_state, "creating", getpid (), err);
   if (json == NULL)
     return -1;
   return kr_hooks_run (h, KR_HOOK_CREATE_CONTAINER, json, c->rootfs, NULL, err);
@@ -236,9 +226,13 @@ kr_init_run (kr_init_ctx *c)
   char *exec_path = NULL;
   char **envp = NULL;
 
-  /* Until its execve, init runs krill's binary of the host: a process
-   * `exec` puts into a created container must not reach it through
-   * /proc/1/exe (CVE-2019-5736). execve makes the user's program dumpable. */
+  /* Until its execve, init runs krill's binary of the host. Not dumpable,
+   * a process `exec` puts into the container (without CAP_SYS_PTRACE) can
+   * neither ptrace it nor open its /proc/<pid>/exe, fd or mem. That is no
+   * defence of krill's binary against CVE-2019-5736: a program that is
+   * /proc/self/exe still runs krill's binary, dumpable again after execve,
+   * and krill does not run from a copy the container cannot write yet.
+   * execve makes the user's program dumpable. */
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   for (size_t i = 0; i < ARRAY_SIZE (c->parent_only_fds); i++)
     if (c->parent_only_fds[i] >= 0)

@@ -9,7 +9,6 @@
 #include "cgroup/cgroup.h"
 #include "process/namespaces.h"
 #include "ocispec.h"
-#include "container/state.h"
 #include "process/seccomp.h"
 
 typedef struct kr_init_ctx
@@ -29,7 +28,7 @@ typedef struct kr_init_ctx
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
-  const kr_state *state;       /* id, bundle, annotations: for the hooks' state */
+  oci_state hook_state;        /* the hooks' state but status and pid */
   kr_cgroup *cg;               /* made by the parent; init enters it */
   bool cg_in_v2;               /* cloned into its v2 cgroup already */
   bool cg_ready;               /* the parent said KR_SYNC_CGROUP */

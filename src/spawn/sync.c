@@ -66,75 +66,13 @@ int
 kr_sync_wait (int fd, enum kr_sync_type want, kr_error **err)
 {
   kr_sync_msg m;
-  ssize_t n;
+  int r = kr_sync_recv (fd, &m, err);
 
-  memset (&m, 0, sizeof m);
-  do
-    n = recv (fd, &m, sizeof m - 1, 0);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    return kr_error_set (err, errno, "sync receive");
-  if (n == 0)
+  if (r < 0)
+    return -1;
+  if (r == 0)
     return kr_error_set (err, 0, "container init exited before it was ready");
-  if ((size_t) n < offsetof (kr_sync_msg, text))
-    return kr_error_set (err, 0, "sync: short message");
-  if (m.type == KR_SYNC_ERROR)
-    {
-      m.text[sizeof m.text - 1] = '\0';
-      return kr_error_take (err, m.errnum, strdup (m.text));
-    }
   if (m.type != (uint32_t) want)
     return kr_error_set (err, 0, "sync: expected message %d, got %u", want, m.type);
-  return 0;
-}
-
-int
-kr_send_fd (int sock, int fd, kr_error **err)
-{
-  char byte = 0;
-  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                        .msg_controllen = sizeof u.buf };
-  struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
-
-  memset (&u, 0, sizeof u);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &fd, sizeof fd);
-  if (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
-    return kr_error_set (err, errno, "send fd over console socket");
-  return 0;
-}
-
-int
-kr_recv_fd (int sock, int *fd, kr_error **err)
-{
-  char byte;
-  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                        .msg_controllen = sizeof u.buf };
-  struct cmsghdr *c;
-  ssize_t n;
-
-  do
-    n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    return kr_error_set (err, errno, "receive fd");
-  c = CMSG_FIRSTHDR (&msg);
-  if (n == 0 || c == NULL || c->cmsg_type != SCM_RIGHTS)
-    return kr_error_set (err, 0, "receive fd: no descriptor");
-  memcpy (fd, CMSG_DATA (c), sizeof *fd);
   return 0;
 }

@@ -44,8 +44,4 @@ int kr_sync_send_value (int fd, enum kr_sync_type type, int32_t value, kr_error 
  * *err and -1. */
 int kr_sync_recv (int fd, kr_sync_msg *m, kr_error **err);
 
-/* SCM_RIGHTS: send one fd, receive one fd. */
-int kr_send_fd (int sock, int fd, kr_error **err);
-int kr_recv_fd (int sock, int *fd, kr_error **err);
-
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "container/state.h"
 #include "spawn/hooks.h"
 #include "base/log.h"
 
@@ -74,13 +75,22 @@ sh_hooks (const char *script, char **env, size_t env_len, int64_t timeout)
   return &hooks;
 }
 
+/* JSON is EXPECTED to the byte; JSON is freed. */
+static void
+check_json (char *json, const char *expected, const char *name)
+{
+  check (json && strcmp (json, expected) == 0, name, json);
+  free (json);
+}
+
 int
 main (void)
 {
   char dir[] = "/tmp/krill-test-hooks.XXXXXX", script[1024], path[1100];
   oci_kv ann = { .key = "k", .value = "v" };
-  kr_state st = { .id = "c1", .oci_version = "1.3.0", .bundle = "/b", .annotations = &ann,
-                  .annotations_len = 1 };
+  kr_state cs = { .id = "c2", .oci_version = "1.3.0", .bundle = "/b" };
+  oci_state st = { .id = "c1", .oci_version = "1.3.0", .bundle = "/b", .annotations = &ann,
+                   .annotations_len = 1 };
   char *env[] = { "ONLY=this", NULL };
   kr_error *err = NULL;
   char *json;
@@ -90,13 +100,16 @@ main (void)
   if (mkdtemp (dir) == NULL)
     return 1;
 
-  json = kr_hook_state_json (&st, "creating", 42, &err);
-  check (json && strcmp (json, "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"creating\","
-                               "\"pid\":42,\"bundle\":\"/b\",\"annotations\":{\"k\":\"v\"}}")
-                     == 0,
-         "state-json", json);
-  free (json);
-  json = kr_hook_state_json (&st, "stopped", 0, &err);
+  json = kr_hook_state (&st, "creating", 42, &err);
+  check_json (json, "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"creating\","
+                    "\"pid\":42,\"bundle\":\"/b\",\"annotations\":{\"k\":\"v\"}}",
+              "state-json");
+  /* From a container's state: no annotations, no key. */
+  json = kr_state_hook_json (&cs, "created", 7, &err);
+  check_json (json, "{\"ociVersion\":\"1.3.0\",\"id\":\"c2\",\"status\":\"created\","
+                    "\"pid\":7,\"bundle\":\"/b\"}",
+              "state-json-from-state");
+  json = kr_hook_state (&st, "stopped", 0, &err);
   check (json && strstr (json, "\"pid\"") == NULL, "state-json-no-pid-when-stopped", json);
 
   /* stdin is the state, env is the hook's alone, no fd beyond stdio */
@@ -112,7 +125,7 @@ main (void)
   snprintf (path, sizeof path, "%s/fds", dir);
   check (strcmp (slurp (path), "0\n1\n2\n3\n") == 0, "no-fd-inherited", slurp (path));
   free (json);
-  json = kr_hook_state_json (&st, "running", 1, &err);
+  json = kr_hook_state (&st, "running", 1, &err);
 
   /* without env: the default given, else the caller's */
   snprintf (script, sizeof script, "env > %s/env2", dir);

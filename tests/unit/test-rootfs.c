@@ -1,6 +1,6 @@
-/* kr_rootfs_setup for real, as root, in throwaway mount and pid namespaces:
- * a busybox rootfs, runc's default mounts plus binds, masks, read-only
- * paths, devices, and the escapes it must refuse. The container's view is
+/* The rootfs steps (kr_rootfs_mount, _pivot, _finalize) for real, as
+ * root, in throwaway mount and pid namespaces: a busybox rootfs, runc's
+ * default mounts plus binds, masks, read-only paths, devices, and the escapes it must refuse. The container's view is
  * printed by busybox inside it and checked here. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -136,9 +136,21 @@ build_rootfs (void)
          && write_file (q, "bound file\n", 0644);
 }
 
+/* The three steps with nothing between them (init runs hooks, names and
+ * the terminal between them). */
+static int
+rootfs_setup (const oci_config *cfg, const char *root, bool no_pivot, kr_error **err)
+{
+  if (kr_rootfs_mount (cfg, root, NULL, NULL, NULL, err) < 0
+      || kr_rootfs_pivot (cfg, root, no_pivot, err) < 0
+      || kr_rootfs_finalize (cfg, err) < 0)
+    return kr_error_prefix (err, "rootfs");
+  return 0;
+}
+
 #define OPTS(...) (char *[]){ __VA_ARGS__ }, sizeof ((char *[]){ __VA_ARGS__ }) / sizeof (char *)
 
-/* Runs kr_rootfs_setup in a child with new mount and pid namespaces, then
+/* Runs rootfs_setup in a child with new mount and pid namespaces, then
  * busybox SCRIPT in the result; returns its output (malloc'd) and exit
  * status. */
 static char *
@@ -174,7 +186,7 @@ run_container (const oci_config *cfg, bool no_pivot, const char *script,
         {
           kr_error *err = NULL;
 
-          if (kr_rootfs_setup (cfg, rootfs, no_pivot, &err) < 0)
+          if (rootfs_setup (cfg, rootfs, no_pivot, &err) < 0)
             {
               printf ("setup-error: %s\n", err->msg);
               fflush (stdout);
