@@ -132,6 +132,7 @@ kr_cg_mounts_free (kr_cg_mount *m, size_t n)
       free (m[i].controllers);
       free (m[i].mountpoint);
       free (m[i].root);
+      free (m[i].opts);
     }
   free (m);
 }
@@ -165,8 +166,30 @@ v1_controllers_of (const char *superopts)
   return out;
 }
 
-int
-kr_cg_parse_mountinfo (const char *text, kr_cg_mount **out, size_t *n, kr_error **err)
+/* SUPEROPTS without rw/ro and release_agent (which may only be set from
+ * the initial namespaces): what a fresh mount of the hierarchy takes. */
+static char *
+strip_rw (const char *superopts)
+{
+  _cleanup_free_ char *copy = strdup (superopts);
+  char *out, *tok, *save = NULL;
+  size_t len = 0;
+
+  if (copy == NULL || (out = calloc (1, strlen (superopts) + 1)) == NULL)
+    return NULL;
+  for (tok = strtok_r (copy, ",", &save); tok; tok = strtok_r (NULL, ",", &save))
+    {
+      if (strcmp (tok, "rw") == 0 || strcmp (tok, "ro") == 0
+          || strncmp (tok, "release_agent=", 14) == 0)
+        continue;
+      len += (size_t) sprintf (out + len, "%s%s", len ? "," : "", tok);
+    }
+  return out;
+}
+
+/* kr_cg_parse_mountinfo, or with EVERY_V1 kr_cg_parse_cgroup_fs. */
+static int
+parse_mounts (const char *text, bool every_v1, kr_cg_mount **out, size_t *n, kr_error **err)
 {
   _cleanup_free_ char *copy = strdup (text);
   kr_cg_mount *m = NULL;
@@ -178,7 +201,7 @@ kr_cg_parse_mountinfo (const char *text, kr_cg_mount **out, size_t *n, kr_error 
   for (line = strtok_r (copy, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
     {
       char *f[6] = { 0 }, *fstype, *superopts, *dash, *s2 = NULL;
-      _cleanup_free_ char *controllers = NULL;
+      _cleanup_free_ char *controllers = NULL, *opts = NULL;
       int version, nf = 0;
       bool dup = false;
       kr_cg_mount *grown;
@@ -195,7 +218,7 @@ kr_cg_parse_mountinfo (const char *text, kr_cg_mount **out, size_t *n, kr_error 
       superopts = strtok_r (NULL, " ", &s2);
       if (nf < 5 || fstype == NULL)
         continue;
-      if (strcmp (fstype, "cgroup2") == 0)
+      if (strcmp (fstype, "cgroup2") == 0 && !every_v1)
         version = 2;
       else if (strcmp (fstype, "cgroup") == 0)
         version = 1;
@@ -203,6 +226,14 @@ kr_cg_parse_mountinfo (const char *text, kr_cg_mount **out, size_t *n, kr_error 
         continue;
       unescape (f[3]);
       unescape (f[4]);
+      if (every_v1)
+        {
+          controllers = strdup ("");
+          opts = strip_rw (superopts ? superopts : "");
+          if (controllers == NULL || opts == NULL)
+            goto nomem;
+          goto add;
+        }
       if (strcmp (f[4], KR_CG_ROOT) != 0 && strncmp (f[4], KR_CG_ROOT "/", strlen (KR_CG_ROOT) + 1) != 0)
         continue;
       controllers = version == 2 ? strdup ("") : v1_controllers_of (superopts ? superopts : "");
@@ -216,11 +247,13 @@ kr_cg_parse_mountinfo (const char *text, kr_cg_mount **out, size_t *n, kr_error 
           dup = true;
       if (dup)
         continue;
+    add:
       grown = realloc (m, (count + 1) * sizeof *m);
       if (grown == NULL)
         goto nomem;
       m = grown;
-      m[count] = (kr_cg_mount) { version, TAKE_PTR (controllers), strdup (f[4]), strdup (f[3]) };
+      m[count] = (kr_cg_mount) { version, TAKE_PTR (controllers), strdup (f[4]), strdup (f[3]),
+                                 TAKE_PTR (opts) };
       count++;
       if (m[count - 1].mountpoint == NULL || m[count - 1].root == NULL)
         goto nomem;
@@ -232,6 +265,18 @@ kr_cg_parse_mountinfo (const char *text, kr_cg_mount **out, size_t *n, kr_error 
 nomem:
   kr_cg_mounts_free (m, count);
   return kr_error_set (err, ENOMEM, "parse mountinfo");
+}
+
+int
+kr_cg_parse_mountinfo (const char *text, kr_cg_mount **out, size_t *n, kr_error **err)
+{
+  return parse_mounts (text, false, out, n, err);
+}
+
+int
+kr_cg_parse_cgroup_fs (const char *text, kr_cg_mount **out, size_t *n, kr_error **err)
+{
+  return parse_mounts (text, true, out, n, err);
 }
 
 int
@@ -330,6 +375,7 @@ kr_cg_resolve (kr_cg_mode mode, const char *cgroups_path, const char *id,
   if (cg == NULL)
     return kr_error_set (err, errno, "resolve cgroup");
   cg->mode = mode;
+  cg->drv = kr_cg_driver_for (mode);
   if (src == NULL || *src == '\0')
     return kr_error_set (err, 0, "linux.cgroupsPath: empty, and no container id");
   if (strpbrk (src, "\t\n") != NULL)
@@ -391,4 +437,12 @@ kr_cg_detect_mode (kr_cg_mode *mode, kr_error **err)
   else
     *mode = KR_CG_LEGACY;
   return 0;
+}
+
+bool
+kr_cgroup_spec_wants_namespace (void)
+{
+  kr_cg_mode mode;
+
+  return kr_cg_detect_mode (&mode, NULL) == 0 && mode == KR_CG_UNIFIED;
 }

@@ -134,7 +134,7 @@ process (yajl_gen g)
 }
 
 static void
-linux_section (yajl_gen g, bool rootless, bool unified)
+linux_section (yajl_gen g, bool rootless, bool cgroupns)
 {
   static const char *const masked[]
       = { "/proc/acpi",        "/proc/asound",     "/proc/kcore",       "/proc/keys",
@@ -167,7 +167,7 @@ linux_section (yajl_gen g, bool rootless, bool unified)
     }
   S (g, "namespaces");
   yajl_gen_array_open (g);
-  if (unified)
+  if (cgroupns)
     ns[5] = "cgroup";
   for (const char *const *n = ns; *n; n++)
     if (!rootless || strcmp (*n, "network") != 0)
@@ -189,7 +189,7 @@ linux_section (yajl_gen g, bool rootless, bool unified)
 }
 
 char *
-kr_spec_default (bool rootless, bool unified, kr_error **err)
+kr_spec_default (bool rootless, bool cgroupns, kr_error **err)
 {
   yajl_gen g = yajl_gen_alloc (NULL);
   const unsigned char *buf;
@@ -214,7 +214,7 @@ kr_spec_default (bool rootless, bool unified, kr_error **err)
   yajl_gen_map_close (g);
   kv (g, "hostname", "krill");
   mounts (g, rootless);
-  linux_section (g, rootless, unified);
+  linux_section (g, rootless, cgroupns);
   yajl_gen_map_close (g);
   if (yajl_gen_get_buf (g, &buf, &len) == yajl_gen_status_ok)
     out = strndup ((const char *) buf, len);
