@@ -18,7 +18,6 @@ typedef struct kr_mount_ctx
 {
   const char *rootfs; /* canonical host path of the rootfs */
   int rootfd;         /* O_PATH fd on the rootfs (its self bind mount) */
-  bool cgroupns;      /* the container has its own cgroup namespace */
   bool userns;        /* the container has its own user namespace */
   /* What a "cgroup" mount puts at its destination; NULL: such a mount
    * fails. */

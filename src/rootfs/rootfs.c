@@ -115,7 +115,6 @@ kr_rootfs_mount_range (const oci_config *cfg, const char *rootfs, int rootfd,
   kr_mount_ctx ctx = {
     .rootfs = rootfs,
     .rootfd = rootfd,
-    .cgroupns = has_namespace (cfg, "cgroup"),
     .userns = has_namespace (cfg, "user"),
     .cg_plan = cg_plan,
   };
