@@ -222,3 +222,39 @@ kr_fs_fd_path (int fd, char **out, kr_error **err)
     return kr_error_set (err, ENOMEM, "readlink %s", link);
   return 0;
 }
+
+int
+kr_fs_read_file (int dirfd, const char *name, char **out, size_t *lenp, kr_error **err)
+{
+  _cleanup_close_ int fd = openat (dirfd, name, O_RDONLY | O_CLOEXEC);
+  _cleanup_free_ char *buf = NULL;
+  size_t len = 0, cap = 0;
+
+  if (fd < 0)
+    return kr_error_set (err, errno, "open %s", name);
+  for (;;)
+    {
+      ssize_t n;
+      if (cap - len < 4096)
+        {
+          char *nb = realloc (buf, cap + 8192);
+          if (nb == NULL)
+            return kr_error_set (err, ENOMEM, "read %s", name);
+          buf = nb;
+          cap += 8192;
+        }
+      n = read (fd, buf + len, cap - len - 1);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return kr_error_set (err, errno, "read %s", name);
+      if (n == 0)
+        break;
+      len += (size_t) n;
+    }
+  buf[len] = '\0';
+  if (lenp)
+    *lenp = len;
+  *out = TAKE_PTR (buf);
+  return 0;
+}

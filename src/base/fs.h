@@ -53,4 +53,9 @@ char *kr_fs_clean_path (const char *path);
  * *OUT. Needs a procfs at /proc; used for checks and error messages. */
 int kr_fs_fd_path (int fd, char **out, kr_error **err);
 
+/* The whole file NAME under DIRFD (AT_FDCWD: a path), NUL-terminated and
+ * malloc'd in *OUT; its length in *LENP unless LENP is NULL.  For the small
+ * files of the state dir, cgroupfs and sysfs. */
+int kr_fs_read_file (int dirfd, const char *name, char **out, size_t *lenp, kr_error **err);
+
 #endif

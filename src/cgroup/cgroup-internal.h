@@ -26,6 +26,8 @@ typedef struct kr_cg_mount
   char *controllers;  /* "cpu,cpuacct", "name=systemd"; "" for cgroup2 */
   char *mountpoint;   /* "/sys/fs/cgroup/cpu" */
   char *root;         /* the mount's root inside the hierarchy, "/" mostly */
+  char *opts;         /* kr_cg_parse_cgroup_fs only: the superblock options
+                       * a fresh mount takes ("xattr,name=systemd") */
 } kr_cg_mount;
 
 /* One line of /proc/self/cgroup. */
@@ -46,12 +48,60 @@ typedef struct kr_cg_hier
   int fd;         /* the leaf directory, -1 until opened */
 } kr_cg_hier;
 
+typedef struct kr_cgroup_driver kr_cgroup_driver;
+
 struct kr_cgroup
 {
   kr_cg_mode mode;
+  const kr_cgroup_driver *drv; /* chosen from MODE at resolve and load */
   kr_cg_hier *h;
   size_t n;
+  kr_cg_mount *fs;   /* resolve on a v1 host: every "cgroup" filesystem */
+  size_t n_fs;       /* mounted, for the mount plan */
 };
+
+struct kr_dev_rule;
+struct kr_dev_policy;
+
+/* What a cgroup manager does; the public kr_cgroup_* calls dispatch here.
+ * Today two cgroupfs drivers fill it: v1.c (legacy and hybrid hosts: every
+ * v1 hierarchy, plus the unified hierarchy's directory on hybrid ones) and
+ * v2.c (unified hosts).  A systemd driver would be a third. */
+struct kr_cgroup_driver
+{
+  /* Before the first process is born: the directory it is born in. */
+  int (*prepare) (kr_cgroup *cg, kr_error **err);
+  /* The rest of the cgroup, done while init mounts. */
+  int (*make) (kr_cgroup *cg, kr_error **err);
+  /* The directory fd a child is born in (CLONE_INTO_CGROUP), -1: none. */
+  int (*birth_fd) (kr_cgroup *cg);
+  /* RULES in order, POL what they amount to (kr_cg_device_policy). */
+  int (*apply_devices) (kr_cgroup *cg, const struct kr_dev_rule *rules, size_t n,
+                        const struct kr_dev_policy *pol, kr_error **err);
+  /* R set and checked already. */
+  int (*apply_resources) (kr_cgroup *cg, const oci_resources *r, kr_error **err);
+  /* PID into every hierarchy; BORN_IN: it was born in the birth directory. */
+  int (*attach) (kr_cgroup *cg, pid_t pid, bool born_in, kr_error **err);
+  int (*attach_sub) (kr_cgroup *cg, pid_t pid, bool born_in, char *const *args, size_t n,
+                     kr_error **err);
+  int (*freeze) (kr_cgroup *cg, bool freeze, kr_error **err);
+  int (*is_frozen) (kr_cgroup *cg, bool *frozen, kr_error **err);
+  int (*pids) (kr_cgroup *cg, pid_t **pids, size_t *n, kr_error **err);
+  /* OUT zeroed; the caller sorts and clears. */
+  int (*stats) (kr_cgroup *cg, kr_cgroup_stats *out, kr_error **err);
+  int (*oom_watch) (kr_cgroup *cg, kr_cg_oom **out, kr_error **err);
+  int (*destroy) (kr_cgroup *cg, kr_error **err);
+  /* What a "cgroup" mount of the config shows (see cgroup.h). */
+  int (*mount_plan) (const kr_cgroup *cg, bool cgroupns, kr_cgroup_mount_plan **out,
+                     kr_error **err);
+  /* The path for state.json and `state`. */
+  const char *(*path) (const kr_cgroup *cg);
+};
+
+extern const kr_cgroup_driver kr_cg_driver_v1;
+extern const kr_cgroup_driver kr_cg_driver_v2;
+/* The driver of a host in MODE. */
+const kr_cgroup_driver *kr_cg_driver_for (kr_cg_mode mode);
 
 /* --- layout.c: where the cgroup goes */
 int kr_cg_detect_mode (kr_cg_mode *mode, kr_error **err);
@@ -68,6 +118,9 @@ int kr_cg_resolve (kr_cg_mode mode, const char *cgroups_path, const char *id,
                    const kr_cg_own *own, size_t n_own,
                    kr_cgroup **out, kr_error **err);
 bool kr_cg_has_controller (const char *list, const char *name);
+/* Every v1 "cgroup" filesystem of mountinfo TEXT, wherever mounted, in its
+ * order, OPTS filled (rw/ro and release_agent left out). */
+int kr_cg_parse_cgroup_fs (const char *text, kr_cg_mount **out, size_t *n, kr_error **err);
 
 /* --- cgroup.c: the hierarchies of one cgroup, files */
 kr_cg_hier *kr_cg_find (kr_cgroup *cg, const char *controller);
@@ -79,8 +132,39 @@ const char *kr_cg_hier_dir (const kr_cg_hier *h, char *buf, size_t size);
 const char *kr_cg_rel (const char *path);
 int kr_cg_read_at (int dirfd, const char *name, char **out, kr_error **err);
 int kr_cg_write_at (int dirfd, const char *name, const char *data, kr_error **err);
-/* kr_cgroup_attach, SKIP_V2: but not into the v2 hierarchy. */
-int kr_cg_attach (kr_cgroup *cg, pid_t pid, bool skip_v2, kr_error **err);
+/* Both cgroupfs drivers' attach: BORN_IN leaves the birth directory's
+ * hierarchy alone. */
+int kr_cg_attach (kr_cgroup *cg, pid_t pid, bool born_in, kr_error **err);
+/* The directories of the VERSION hierarchies (kr_cgroup_make); DELEGATE:
+ * enable every controller down the path (cgroup2). */
+int kr_cg_make_version (kr_cgroup *cg, int version, bool delegate, kr_error **err);
+/* The leaf of the first cgroup2 hierarchy, opened; -1: none. */
+int kr_cg_birth_fd (kr_cgroup *cg);
+/* The unified host's one hierarchy, NULL when there is none. */
+kr_cg_hier *kr_cg_leaf (kr_cgroup *cg);
+
+/* --- sub.c: both cgroupfs drivers' attach_sub */
+int kr_cg_attach_sub (kr_cgroup *cg, pid_t pid, bool born_in, char *const *args, size_t n,
+                      kr_error **err);
+/* --- procs.c: both cgroupfs drivers' destroy; pids of hierarchy H */
+int kr_cg_destroy (kr_cgroup *cg, kr_error **err);
+int kr_cg_pids_of (kr_cg_hier *h, pid_t **pids, size_t *n, kr_error **err);
+/* --- freezer.c, stats.c, oom.c: per driver */
+int kr_cg_v1_freeze (kr_cgroup *cg, bool freeze, kr_error **err);
+int kr_cg_v1_is_frozen (kr_cgroup *cg, bool *frozen, kr_error **err);
+int kr_cg_v2_freeze (kr_cgroup *cg, bool freeze, kr_error **err);
+int kr_cg_v2_is_frozen (kr_cgroup *cg, bool *frozen, kr_error **err);
+int kr_cg_v1_stats (kr_cgroup *cg, kr_cgroup_stats *s, kr_error **err);
+int kr_cg_v2_stats (kr_cgroup *cg, kr_cgroup_stats *s, kr_error **err);
+/* The OOM watch on the memory files of H. */
+int kr_cg_oom_watch_at (kr_cg_hier *h, kr_cg_oom **out, kr_error **err);
+/* --- mount-plan.c */
+int kr_cg_v1_mount_plan (const kr_cgroup *cg, bool cgroupns, kr_cgroup_mount_plan **out,
+                         kr_error **err);
+int kr_cg_v2_mount_plan (const kr_cgroup *cg, bool cgroupns, kr_cgroup_mount_plan **out,
+                         kr_error **err);
+/* CLOCK_MONOTONIC in milliseconds, for the bounded waits (cgroup.c). */
+long kr_cg_now_ms (void);
 /* Puts PID into the cgroup DIRFD of a VERSION hierarchy (kr_cgroup_attach). */
 int kr_cg_attach_at (int dirfd, int version, pid_t pid, kr_error **err);
 
@@ -91,11 +175,6 @@ int kr_cg_attach_at (int dirfd, int version, pid_t pid, kr_error **err);
  * *CPUS and *MEMS (malloc'd), an empty one -- or one krill just MADE -- gets
  * those from above written, as runc's cpusetEnsureParent does. */
 int kr_cg_v1_cpuset_fill (int dirfd, bool made, char **cpus, char **mems, kr_error **err);
-struct kr_dev_rule;
-/* Writes RULES in order; again on `update` ("a" to devices.deny first
- * resets the list). */
-int kr_cg_v1_apply_devices (kr_cg_hier *h, const struct kr_dev_rule *rules, size_t n,
-                            kr_error **err);
 
 /* --- v2.c */
 /* Enables in DIRFD's cgroup.subtree_control every controller it has
@@ -104,7 +183,7 @@ void kr_cg_v2_enable_controllers (int dirfd);
 /* Writes cgroup.kill; 1 when done, 0 when the kernel has no cgroup.kill. */
 int kr_cg_v2_kill (int dirfd, kr_error **err);
 
-/* --- devices.c: pure logic */
+/* --- device-rules.c: pure logic */
 typedef struct kr_dev_rule
 {
   bool allow;

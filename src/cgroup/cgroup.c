@@ -1,5 +1,6 @@
-/* The public calls: make or join the directories (layout.c says where),
- * attach, devices, and dispatch to v1.c / v2.c; destroy and pids are in
+/* The public calls, dispatched to the driver of the host (v1.c, v2.c), and
+ * what both cgroupfs drivers share: make or join the directories (layout.c
+ * says where), the birth directory, attach.  Destroy and pids are in
  * procs.c, save and load in persist.c. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -18,48 +19,15 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup-internal.h"
-#include "cgroup/ebpf.h"
+#include "base/fs.h"
 #include "base/util.h"
-
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
 
 /* ------------------------------------------------------------------ files */
 
 int
 kr_cg_read_at (int dirfd, const char *name, char **out, kr_error **err)
 {
-  _cleanup_close_ int fd = -1;
-  _cleanup_free_ char *buf = NULL;
-  size_t len = 0, cap = 0;
-
-  fd = openat (dirfd, name, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return kr_error_set (err, errno, "open %s", name);
-  for (;;)
-    {
-      ssize_t r;
-      if (cap - len < 4096)
-        {
-          char *p = realloc (buf, cap + 8192);
-          if (p == NULL)
-            return kr_error_set (err, errno, "read %s", name);
-          buf = p;
-          cap += 8192;
-        }
-      r = read (fd, buf + len, cap - len - 1);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r < 0)
-        return kr_error_set (err, errno, "read %s", name);
-      if (r == 0)
-        break;
-      len += r;
-    }
-  buf[len] = '\0';
-  *out = TAKE_PTR (buf);
-  return 0;
+  return kr_fs_read_file (dirfd, name, out, NULL, err);
 }
 
 int
@@ -81,12 +49,6 @@ kr_cg_write_at (int dirfd, const char *name, const char *data, kr_error **err)
   if ((size_t) r != len)
     return kr_error_set (err, EIO, "write %s: short write", name);
   return 0;
-}
-
-static int
-read_file (const char *path, char **out, kr_error **err)
-{
-  return kr_cg_read_at (AT_FDCWD, path, out, err);
 }
 
 kr_cg_hier *
@@ -136,7 +98,7 @@ kr_cg_open_leaf (kr_cg_hier *h, kr_error **err)
  * counts, as it goes, the components krill made; on a failure halfway h->path
  * is cut back to what exists, so destroy removes exactly what was made. */
 static int
-make_hier (kr_cg_mode mode, kr_cg_hier *h, kr_error **err)
+make_hier (kr_cg_hier *h, bool delegate, kr_error **err)
 {
   _cleanup_close_ int fd = -1;
   _cleanup_free_ char *copy = strdup (h->path), *sofar = calloc (1, strlen (h->path) + 2);
@@ -159,7 +121,7 @@ make_hier (kr_cg_mode mode, kr_cg_hier *h, kr_error **err)
       bool made = false;
 
       /* cgroup2 gives a child only what its parent delegates. */
-      if (mode == KR_CG_UNIFIED)
+      if (delegate)
         kr_cg_v2_enable_controllers (fd);
       if (mkdirat (fd, tok, 0755) == 0)
         made = true;
@@ -212,8 +174,8 @@ kr_cgroup_resolve (const char *cgroups_path, const char *id, kr_cgroup **out, kr
 
   if (kr_cg_detect_mode (&mode, err) < 0)
     return -1;
-  if (read_file ("/proc/self/mountinfo", &mountinfo, err) < 0
-      || read_file ("/proc/self/cgroup", &self, err) < 0)
+  if (kr_cg_read_at (AT_FDCWD, "/proc/self/mountinfo", &mountinfo, err) < 0
+      || kr_cg_read_at (AT_FDCWD, "/proc/self/cgroup", &self, err) < 0)
     return -1;
   if (kr_cg_parse_mountinfo (mountinfo, &mounts, &n_mounts, err) < 0)
     return -1;
@@ -227,17 +189,35 @@ kr_cgroup_resolve (const char *cgroups_path, const char *id, kr_cgroup **out, kr
   kr_cg_owns_free (own, n_own);
   if (r < 0)
     return -1;
+  /* For the mount plan, from the same read: every "cgroup" filesystem. */
+  if (mode != KR_CG_UNIFIED && kr_cg_parse_cgroup_fs (mountinfo, &cg->fs, &cg->n_fs, err) < 0)
+    {
+      kr_cgroup_free (cg);
+      return -1;
+    }
   *out = cg;
   return 0;
 }
 
 int
-kr_cgroup_make (kr_cgroup *cg, int version, kr_error **err)
+kr_cg_make_version (kr_cgroup *cg, int version, bool delegate, kr_error **err)
 {
   for (size_t i = 0; i < cg->n; i++)
-    if (cg->h[i].version == version && make_hier (cg->mode, &cg->h[i], err) < 0)
+    if (cg->h[i].version == version && make_hier (&cg->h[i], delegate, err) < 0)
       return kr_error_prefix (err, "create cgroup");
   return 0;
+}
+
+int
+kr_cgroup_prepare (kr_cgroup *cg, kr_error **err)
+{
+  return cg->drv->prepare (cg, err);
+}
+
+int
+kr_cgroup_make (kr_cgroup *cg, kr_error **err)
+{
+  return cg->drv->make (cg, err);
 }
 
 int
@@ -247,7 +227,7 @@ kr_cgroup_create (const char *cgroups_path, const char *id, kr_cgroup **out, kr_
 
   if (kr_cgroup_resolve (cgroups_path, id, &cg, err) < 0)
     return -1;
-  if (kr_cgroup_make (cg, 2, err) < 0 || kr_cgroup_make (cg, 1, err) < 0)
+  if (kr_cgroup_prepare (cg, err) < 0 || kr_cgroup_make (cg, err) < 0)
     {
       kr_cgroup_destroy (cg, NULL);
       kr_cgroup_free (cg);
@@ -258,7 +238,7 @@ kr_cgroup_create (const char *cgroups_path, const char *id, kr_cgroup **out, kr_
 }
 
 int
-kr_cgroup_v2_fd (kr_cgroup *cg)
+kr_cg_birth_fd (kr_cgroup *cg)
 {
   for (size_t i = 0; i < cg->n; i++)
     if (cg->h[i].version == 2)
@@ -266,31 +246,10 @@ kr_cgroup_v2_fd (kr_cgroup *cg)
   return -1;
 }
 
-pid_t
-kr_cgroup_clone (kr_cgroup *cg, uint64_t flags, int *pidfd, bool *in_v2)
+int
+kr_cgroup_birth_fd (kr_cgroup *cg)
 {
-  struct clone_args args;
-  int fd = cg ? kr_cgroup_v2_fd (cg) : -1;
-  pid_t pid;
-
-  memset (&args, 0, sizeof args);
-  args.flags = flags | (pidfd ? CLONE_PIDFD : 0);
-  args.pidfd = (uint64_t) (uintptr_t) pidfd;
-  args.exit_signal = SIGCHLD;
-  if (fd >= 0)
-    {
-      args.flags |= CLONE_INTO_CGROUP;
-      args.cgroup = (uint64_t) fd;
-      *in_v2 = true;
-      pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
-      /* E2BIG: clone_args too large for the kernel; EINVAL: the flag */
-      if (pid >= 0 || (errno != E2BIG && errno != EINVAL))
-        return pid;
-      args.flags &= ~(uint64_t) CLONE_INTO_CGROUP;
-      args.cgroup = 0;
-    }
-  *in_v2 = false;
-  return (pid_t) syscall (SYS_clone3, &args, sizeof args);
+  return cg->drv->birth_fd (cg);
 }
 
 int
@@ -307,14 +266,15 @@ kr_cg_attach_at (int dirfd, int version, pid_t pid, kr_error **err)
 }
 
 int
-kr_cg_attach (kr_cgroup *cg, pid_t pid, bool skip_v2, kr_error **err)
+kr_cg_attach (kr_cgroup *cg, pid_t pid, bool born_in, kr_error **err)
 {
   char dir[PATH_MAX];
 
   for (size_t i = 0; i < cg->n; i++)
     {
       kr_cg_hier *h = &cg->h[i];
-      if (skip_v2 && h->version == 2)
+      /* Born in the birth directory: already there. */
+      if (born_in && h->version == 2)
         continue;
       if (kr_cg_open_leaf (h, err) < 0 || kr_cg_attach_at (h->fd, h->version, pid, err) < 0)
         return pid ? kr_error_prefix (err, "attach %d to %s", (int) pid,
@@ -327,17 +287,24 @@ kr_cg_attach (kr_cgroup *cg, pid_t pid, bool skip_v2, kr_error **err)
 int
 kr_cgroup_attach (kr_cgroup *cg, pid_t pid, kr_error **err)
 {
-  return kr_cg_attach (cg, pid, false, err);
+  return cg->drv->attach (cg, pid, false, err);
 }
 
 int
-kr_cgroup_enter (kr_cgroup *cg, bool in_v2, kr_error **err)
+kr_cgroup_enter (kr_cgroup *cg, bool born_in_cgroup, kr_error **err)
 {
-  int r = kr_cg_attach (cg, 0, in_v2, err);
+  int r = cg->drv->attach (cg, 0, born_in_cgroup, err);
 
   for (size_t i = 0; i < cg->n; i++)
     kr_closep (&cg->h[i].fd);
   return r;
+}
+
+int
+kr_cgroup_attach_sub (kr_cgroup *cg, pid_t pid, bool born_in_cgroup, char *const *args, size_t n,
+                      kr_error **err)
+{
+  return cg->drv->attach_sub (cg, pid, born_in_cgroup, args, n, err);
 }
 
 int
@@ -346,50 +313,94 @@ kr_cgroup_apply_devices (kr_cgroup *cg, const oci_linux *lx, kr_error **err)
   _cleanup_free_ kr_dev_rule *rules = NULL;
   kr_dev_policy pol;
   size_t n;
-  kr_cg_hier *h;
-  char dir[PATH_MAX];
   int r;
 
-  /* The policy is computed on every host, so a rule set that v1 can not
-   * express fails the same way on v2. */
+  /* The policy is computed on every host, so a rule set that the devices
+   * files can not express fails the same way where a BPF program runs. */
   if (kr_cg_device_rules (lx, &rules, &n, err) < 0
       || kr_cg_device_policy (rules, n, &pol, err) < 0)
     return -1;
-  if (cg->mode == KR_CG_UNIFIED)
-    {
-      /* cgroup2 has no devices files: a BPF program enforces the policy. */
-      h = &cg->h[0];
-      r = kr_cg_open_leaf (h, err);
-      if (r == 0 && kr_ebpf_apply_device_policy (h->fd, &pol, err) < 0)
-        r = kr_error_prefix (err, "%s", kr_cg_hier_dir (h, dir, sizeof dir));
-      kr_cg_device_policy_free (&pol);
-      return r;
-    }
+  r = cg->drv->apply_devices (cg, rules, n, &pol, err);
   kr_cg_device_policy_free (&pol);
-  h = kr_cg_find (cg, "devices");
-  if (h == NULL)
-    return kr_error_set (err, ENOENT, "no devices cgroup");
-  return kr_cg_v1_apply_devices (h, rules, n, err);
+  return r;
+}
+
+int
+kr_cgroup_freeze (kr_cgroup *cg, bool freeze, kr_error **err)
+{
+  return cg->drv->freeze (cg, freeze, err);
+}
+
+int
+kr_cgroup_is_frozen (kr_cgroup *cg, bool *frozen, kr_error **err)
+{
+  *frozen = false;
+  return cg->drv->is_frozen (cg, frozen, err);
+}
+
+int
+kr_cgroup_pids (kr_cgroup *cg, pid_t **pids, size_t *n, kr_error **err)
+{
+  return cg->drv->pids (cg, pids, n, err);
+}
+
+int
+kr_cgroup_oom_watch (kr_cgroup *cg, kr_cg_oom **out, kr_error **err)
+{
+  return cg->drv->oom_watch (cg, out, err);
+}
+
+int
+kr_cgroup_destroy (kr_cgroup *cg, kr_error **err)
+{
+  if (cg == NULL)
+    return 0;
+  return cg->drv->destroy (cg, err);
+}
+
+int
+kr_cgroup_plan_mount (const kr_cgroup *cg, bool cgroupns, kr_cgroup_mount_plan **out,
+                      kr_error **err)
+{
+  return cg->drv->mount_plan (cg, cgroupns, out, err);
 }
 
 const char *
 kr_cgroup_path (const kr_cgroup *cg)
 {
-  if (cg->mode == KR_CG_UNIFIED)
-    return cg->n ? cg->h[0].path : "/";
-  for (size_t i = 0; i < cg->n; i++)
-    if (cg->h[i].version == 1 && kr_cg_has_controller (cg->h[i].controllers, "devices"))
-      return cg->h[i].path;
-  return "/";
+  return cg->drv->path (cg);
 }
 
-const char *
-kr_cgroup_path_at (const kr_cgroup *cg, const char *mountpoint)
+kr_cg_hier *
+kr_cg_leaf (kr_cgroup *cg)
 {
-  for (size_t i = 0; i < cg->n; i++)
-    if (cg->h[i].version == 1 && strcmp (cg->h[i].mountpoint, mountpoint) == 0)
-      return cg->h[i].path;
-  return NULL;
+  return cg->n ? &cg->h[0] : NULL;
+}
+
+size_t
+kr_cgroup_features (const kr_cgroup_feature **out)
+{
+  /* linux.resources.rdma is written to rdma.max on both hierarchies. */
+  static const kr_cgroup_feature f[] = {
+    { "v1", true }, { "v2", true }, { "systemd", false }, { "systemdUser", false }, { "rdma", true },
+  };
+
+  *out = f;
+  return ARRAY_SIZE (f);
+}
+
+long
+kr_cg_now_ms (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+const kr_cgroup_driver *
+kr_cg_driver_for (kr_cg_mode mode)
+{
+  return mode == KR_CG_UNIFIED ? &kr_cg_driver_v2 : &kr_cg_driver_v1;
 }
 
 void
@@ -406,5 +417,6 @@ kr_cgroup_free (kr_cgroup *cg)
         close (cg->h[i].fd);
     }
   free (cg->h);
+  kr_cg_mounts_free (cg->fs, cg->n_fs);
   free (cg);
 }

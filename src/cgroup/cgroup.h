@@ -14,16 +14,22 @@
  * cgroup in that hierarchy (/proc/self/cgroup), NULL or "" means the
  * container id, relative.
  *
+ * A driver, chosen once when the cgroup is resolved (or loaded), does the
+ * work; the calls below name no hierarchy.
+ *
  * In `create`:
  *   kr_cgroup_resolve (cfg->linux->cgroups_path, id, &cg, &err);
- *   kr_cgroup_make (cg, 2, &err);                  the v2 directory, if any
- *   pid = kr_cgroup_clone (cg, CLONE_NEW..., &pidfd, &in_v2);   init
- *   then, while init mounts: kr_cgroup_make (cg, 1, &err),
- *   kr_cgroup_apply_devices, kr_cgroup_apply_resources (resources.h),
+ *   kr_cgroup_plan_mount (cg, cgroupns, &plan, &err);  for a "cgroup" mount
+ *   kr_cgroup_prepare (cg, &err);          the directory init is born in
+ *   pid = kr_clone (flags, kr_cgroup_birth_fd (cg), &pidfd, &born_in)
+ *     (spawn/clone.h), then, while init mounts:
+ *   kr_cgroup_make (cg, &err), kr_cgroup_apply_devices,
+ *   kr_cgroup_apply_resources (resources.h),
  *   kr_cgroup_save (cg, state_dirfd, "cgroup", &err), and a message to init;
- *   init: kr_cgroup_enter (cg, in_v2, &err), before it unshares
+ *   init: kr_cgroup_enter (cg, born_in, &err), before it unshares
  *   CLONE_NEWCGROUP (so its cgroup namespace is rooted at the container's
- *   cgroup) and before any hook or the user's program.
+ *   cgroup) and before any hook or the user's program; a "cgroup" mount
+ *   whose plan says needs_make waits for the message too.
  * On any failure after kr_cgroup_resolve: kr_cgroup_destroy, kr_cgroup_free.
  * In `delete`: kr_cgroup_load, kr_cgroup_destroy, kr_cgroup_free. */
 #ifndef KRILL_CGROUP_H
@@ -44,41 +50,38 @@ typedef struct kr_cgroup kr_cgroup;
  * place).  On failure nothing it made is left behind. */
 int kr_cgroup_create (const char *cgroups_path, const char *id, kr_cgroup **out,
                       kr_error **err);
-/* kr_cgroup_create in steps, so that `create` makes the v1 directories
+/* kr_cgroup_create in steps, so that `create` makes most of the cgroup
  * while init is already at work: where the cgroup goes (no directory made
- * yet), then the directories of the VERSION (1 or 2) hierarchies.  After a
- * failed make, kr_cgroup_destroy removes what was made. */
+ * yet); what must exist before the first process is born (the directory
+ * kr_cgroup_birth_fd gives, if the host has one); the rest.  After a failed
+ * step, kr_cgroup_destroy removes what was made. */
 int kr_cgroup_resolve (const char *cgroups_path, const char *id, kr_cgroup **out,
                        kr_error **err);
-int kr_cgroup_make (kr_cgroup *cg, int version, kr_error **err);
+int kr_cgroup_prepare (kr_cgroup *cg, kr_error **err);
+int kr_cgroup_make (kr_cgroup *cg, kr_error **err);
 
-/* A directory fd of the v2 leaf for clone3 (CLONE_INTO_CGROUP): on a unified
- * host, and the unified hierarchy of a hybrid one; -1 on a legacy host.
- * Owned by CG: valid until kr_cgroup_free. */
-int kr_cgroup_v2_fd (kr_cgroup *cg);
-
-/* clone3 of the calling process with FLAGS (and CLONE_PIDFD into *PIDFD
- * unless PIDFD is NULL), the child born in CG's v2 leaf when CG (may be NULL)
- * has one: CLONE_INTO_CGROUP, so none of its instructions runs outside.  On
- * a kernel before 5.7, which has no CLONE_INTO_CGROUP, born where the caller
- * is.  *IN_V2 says which, in the parent and in the child. */
-pid_t kr_cgroup_clone (kr_cgroup *cg, uint64_t flags, int *pidfd, bool *in_v2);
+/* A directory fd a child can be born in (clone3's CLONE_INTO_CGROUP), so
+ * none of its instructions runs outside the cgroup; -1 when the host has
+ * none (a child then enters with kr_cgroup_enter alone).  Owned by CG:
+ * valid until kr_cgroup_free. */
+int kr_cgroup_birth_fd (kr_cgroup *cg);
 
 /* Moves PID (a whole thread group) into the cgroup in every hierarchy.
- * PID 0 is the calling process, which must be single-threaded: on v1 it
- * moves itself through "tasks", which the kernel does without taking the
+ * PID 0 is the calling process, which must be single-threaded: where it can
+ * it moves itself through "tasks", which the kernel does without taking the
  * global threadgroup lock, whose write side waits for an RCU grace period
- * (milliseconds, the largest single cost of a container start on v1). */
+ * (milliseconds, the largest single cost of a container start there). */
 int kr_cgroup_attach (kr_cgroup *cg, pid_t pid, kr_error **err);
-/* kr_cgroup_attach (CG, 0), leaving the v2 hierarchy alone when the caller
- * was cloned into it (CLONE_INTO_CGROUP), then closes CG's directory fds:
+/* kr_cgroup_attach (CG, 0), leaving the birth directory alone when the
+ * caller was born in it (BORN_IN_CGROUP), then closes CG's directory fds:
  * the caller is the container's init, which must hold no host fd. */
-int kr_cgroup_enter (kr_cgroup *cg, bool in_v2, kr_error **err);
+int kr_cgroup_enter (kr_cgroup *cg, bool born_in_cgroup, kr_error **err);
 /* The same into existing sub-cgroups, given as `exec --cgroup` takes them
  * (ARGS: "path", or "ctrl[,ctrl]:path" ...; none means kr_cgroup_attach).
- * IN_V2: the caller (PID 0) was cloned into the v2 leaf: leave that alone. */
-int kr_cgroup_attach_sub (kr_cgroup *cg, pid_t pid, bool in_v2, char *const *args, size_t n,
-                          kr_error **err);
+ * BORN_IN_CGROUP: the caller (PID 0) was born in the birth directory: a
+ * hierarchy no argument names is left alone there. */
+int kr_cgroup_attach_sub (kr_cgroup *cg, pid_t pid, bool born_in_cgroup, char *const *args,
+                          size_t n, kr_error **err);
 
 /* The device rules: deny everything, then linux.resources.devices in order
  * (each rule validated, errors name the JSON path), then the defaults of the
@@ -106,16 +109,66 @@ int kr_cgroup_destroy (kr_cgroup *cg, kr_error **err);
  * hierarchy). *PIDS is malloc'd. */
 int kr_cgroup_pids (kr_cgroup *cg, pid_t **pids, size_t *n, kr_error **err);
 
-/* The cgroup's path inside its hierarchy ("/krill/ctr1"): the v2 leaf, else
- * the devices hierarchy's (for state.json and `state`). */
+/* The cgroup's path inside its hierarchy ("/krill/ctr1"): the unified
+ * leaf, else the devices hierarchy's (for state.json and `state`). */
 const char *kr_cgroup_path (const kr_cgroup *cg);
 
-/* The container's cgroup path in the v1 hierarchy mounted at MOUNTPOINT
- * ("/sys/fs/cgroup/cpu,cpuacct"), or NULL. */
-const char *kr_cgroup_path_at (const kr_cgroup *cg, const char *mountpoint);
+/* What a "cgroup" mount of the config puts at its destination, as plain data
+ * for the rootfs: either one new filesystem (FSTYPE, with the mount's own
+ * source and options; when the kernel refuses it with EPERM or EBUSY -- no
+ * cgroup namespace of its own, or inside a user namespace -- a bind of
+ * FALLBACK_BIND), or, FSTYPE NULL, a tmpfs (nosuid,nodev,noexec,mode=755)
+ * holding ENTRIES, each in the directory NAME, then LINKS. */
+typedef struct kr_cgroup_mount_entry
+{
+  char *name;    /* "cpu,cpuacct" */
+  char *fstype;  /* a new filesystem: type, SOURCE, OPTIONS (data) */
+  char *source;
+  char *options;
+  char *bind;    /* FSTYPE NULL: the host directory bound (recursively) */
+} kr_cgroup_mount_entry;
 
-/* --- freezer.c: pause and resume.  v1: the freezer hierarchy's freezer.state;
- * v2 (unified only): cgroup.freeze.  Returns once the kernel says every task
+typedef struct kr_cgroup_mount_link
+{
+  char *name;    /* "cpu" */
+  char *target;  /* "cpu,cpuacct" */
+} kr_cgroup_mount_link;
+
+typedef struct kr_cgroup_mount_plan
+{
+  char *fstype;
+  char *fallback_bind;
+  kr_cgroup_mount_entry *entries;
+  size_t n_entries;
+  kr_cgroup_mount_link *links;
+  size_t n_links;
+  /* The mount shows directories kr_cgroup_make makes: mount it only once
+   * they are there. */
+  bool needs_make;
+} kr_cgroup_mount_plan;
+
+/* The plan for CG, the container having its own cgroup namespace or not
+ * (CGROUPNS).  Computed from what resolve read: call it before the child
+ * is born. */
+int kr_cgroup_plan_mount (const kr_cgroup *cg, bool cgroupns, kr_cgroup_mount_plan **out,
+                          kr_error **err);
+void kr_cgroup_mount_plan_free (kr_cgroup_mount_plan *p);
+
+/* Whether `spec` gives the container a cgroup namespace on this host, as
+ * runc's does: when the host has only the unified hierarchy. */
+bool kr_cgroup_spec_wants_namespace (void);
+
+/* The "cgroup" object of the features document, its members in order:
+ * which cgroup managers krill has.  Returns how many are in *OUT. */
+typedef struct kr_cgroup_feature
+{
+  const char *key;
+  bool value;
+} kr_cgroup_feature;
+size_t kr_cgroup_features (const kr_cgroup_feature **out);
+
+/* --- freezer.c: pause and resume.  The freezer hierarchy's freezer.state;
+ * on a unified host cgroup.freeze.  Returns once the kernel says every task
  * is frozen (or thawed), or fails after a bounded wait naming the cgroup (a
  * failed freeze is thawed back, never left half done). */
 int kr_cgroup_freeze (kr_cgroup *cg, bool freeze, kr_error **err);
@@ -229,6 +282,13 @@ static inline void
 kr_cgroup_freep (kr_cgroup **cg)
 {
   kr_cgroup_free (*cg);
+}
+
+#define _cleanup_cgroup_mount_plan_ __attribute__ ((cleanup (kr_cgroup_mount_plan_freep)))
+static inline void
+kr_cgroup_mount_plan_freep (kr_cgroup_mount_plan **p)
+{
+  kr_cgroup_mount_plan_free (*p);
 }
 
 #endif

@@ -2,6 +2,7 @@
  * conversions (see convert.h and docs/cgroups.md). */
 #define _GNU_SOURCE
 #include "cgroup/convert.h"
+#include "cgroup/resources.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -385,7 +386,7 @@ kr_cg_check_resources (const oci_resources *r, bool v2, kr_error **err)
 }
 
 bool
-kr_cg_resources_set (const oci_resources *r)
+kr_cgroup_resources_set (const oci_resources *r)
 {
   return r && (r->memory || r->cpu || r->pids || r->block_io || r->hugepage_limits_len
                || r->network || r->rdma_len || r->unified_len);

@@ -62,7 +62,5 @@ void kr_cg_rdma_line (const oci_rdma *r, char *buf, size_t size);
 /* Whether B asks for any write (a weight of 0 is "unset"). */
 bool kr_cg_block_io_set (const oci_block_io *b);
 
-/* Whether R sets anything krill writes besides the device rules. */
-bool kr_cg_resources_set (const oci_resources *r);
 
 #endif

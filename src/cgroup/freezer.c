@@ -12,37 +12,21 @@
 /* How long a freeze may take before it is undone and reported. */
 #define KR_FREEZE_TIMEOUT_MS 10000
 
-static long
-now_ms (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 static void
 sleep_us (long us)
 {
   nanosleep (&(struct timespec) { us / 1000000, (us % 1000000) * 1000 }, NULL);
 }
 
-/* The hierarchy that freezes: the unified leaf on a unified host, else the
- * v1 freezer (on hybrid hosts the unified one carries no controller). */
+/* H, the hierarchy that freezes, opened: the unified leaf on a unified
+ * host, else the v1 freezer (on hybrid hosts the unified one carries no
+ * controller); NULL when there is none. */
 static int
-freezer_hier (kr_cgroup *cg, kr_cg_hier **out, kr_error **err)
+freezer_hier (kr_cg_hier *h, kr_error **err)
 {
-  kr_cg_hier *h = NULL;
-
-  if (cg->mode == KR_CG_UNIFIED)
-    h = cg->n ? &cg->h[0] : NULL;
-  else
-    h = kr_cg_find (cg, "freezer");
   if (h == NULL)
     return kr_error_set (err, ENOENT, "no freezer cgroup: the freezer controller is not mounted");
-  if (kr_cg_open_leaf (h, err) < 0)
-    return -1;
-  *out = h;
-  return 0;
+  return kr_cg_open_leaf (h, err);
 }
 
 static const char *
@@ -57,7 +41,7 @@ trim (char *s)
 static int
 v1_freeze (kr_cg_hier *h, kr_error **err)
 {
-  long deadline = now_ms () + KR_FREEZE_TIMEOUT_MS;
+  long deadline = kr_cg_now_ms () + KR_FREEZE_TIMEOUT_MS;
   char dir[PATH_MAX];
 
   kr_cg_hier_dir (h, dir, sizeof dir);
@@ -86,7 +70,7 @@ v1_freeze (kr_cg_hier *h, kr_error **err)
           kr_cg_write_at (h->fd, "freezer.state", "THAWED", NULL);
           return kr_error_set (err, 0, "freeze %s: unexpected freezer.state \"%s\"", dir, state);
         }
-      if (now_ms () > deadline)
+      if (kr_cg_now_ms () > deadline)
         {
           kr_cg_write_at (h->fd, "freezer.state", "THAWED", NULL);
           return kr_error_set (err, EBUSY, "freeze %s: still FREEZING after %d ms, thawed again", dir,
@@ -143,7 +127,7 @@ v1_is_frozen (kr_cg_hier *h, bool *frozen, kr_error **err)
 static int
 v2_wait (kr_cg_hier *h, bool want, kr_error **err)
 {
-  long deadline = now_ms () + KR_FREEZE_TIMEOUT_MS;
+  long deadline = kr_cg_now_ms () + KR_FREEZE_TIMEOUT_MS;
   char dir[PATH_MAX];
 
   kr_cg_hier_dir (h, dir, sizeof dir);
@@ -159,7 +143,7 @@ v2_wait (kr_cg_hier *h, bool want, kr_error **err)
         return kr_error_set (err, ENOTSUP, "%s: no \"frozen\" in cgroup.events", dir);
       if ((line[7] == '1') == want)
         return 0;
-      if (now_ms () > deadline)
+      if (kr_cg_now_ms () > deadline)
         return kr_error_set (err, EBUSY, "%s: not %s after %d ms", dir, want ? "frozen" : "thawed",
                              KR_FREEZE_TIMEOUT_MS);
       sleep_us (i < 100 ? 100 : 1000);
@@ -196,27 +180,44 @@ v2_is_frozen (kr_cg_hier *h, bool *frozen, kr_error **err)
   return 0;
 }
 
-/* ------------------------------------------------------------------ api */
+/* ------------------------------------------------------------------ drivers */
 
 int
-kr_cgroup_freeze (kr_cgroup *cg, bool freeze, kr_error **err)
+kr_cg_v1_freeze (kr_cgroup *cg, bool freeze, kr_error **err)
 {
-  kr_cg_hier *h;
+  kr_cg_hier *h = kr_cg_find (cg, "freezer");
 
-  if (freezer_hier (cg, &h, err) < 0)
+  if (freezer_hier (h, err) < 0)
     return -1;
-  if (h->version == 2)
-    return v2_set (h, freeze, err);
   return freeze ? v1_freeze (h, err) : v1_thaw (h, err);
 }
 
 int
-kr_cgroup_is_frozen (kr_cgroup *cg, bool *frozen, kr_error **err)
+kr_cg_v1_is_frozen (kr_cgroup *cg, bool *frozen, kr_error **err)
 {
-  kr_cg_hier *h;
+  kr_cg_hier *h = kr_cg_find (cg, "freezer");
 
-  *frozen = false;
-  if (freezer_hier (cg, &h, err) < 0)
+  if (freezer_hier (h, err) < 0)
     return -1;
-  return h->version == 2 ? v2_is_frozen (h, frozen, err) : v1_is_frozen (h, frozen, err);
+  return v1_is_frozen (h, frozen, err);
+}
+
+int
+kr_cg_v2_freeze (kr_cgroup *cg, bool freeze, kr_error **err)
+{
+  kr_cg_hier *h = kr_cg_leaf (cg);
+
+  if (freezer_hier (h, err) < 0)
+    return -1;
+  return v2_set (h, freeze, err);
+}
+
+int
+kr_cg_v2_is_frozen (kr_cgroup *cg, bool *frozen, kr_error **err)
+{
+  kr_cg_hier *h = kr_cg_leaf (cg);
+
+  if (freezer_hier (h, err) < 0)
+    return -1;
+  return v2_is_frozen (h, frozen, err);
 }

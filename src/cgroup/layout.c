@@ -132,6 +132,7 @@ kr_cg_mounts_free (kr_cg_mount *m, size_t n)
       free (m[i].controllers);
       free (m[i].mountpoint);
       free (m[i].root);
+      free (m[i].opts);
     }
   free (m);
 }
@@ -165,114 +166,179 @@ v1_controllers_of (const char *superopts)
   return out;
 }
 
-int
-kr_cg_parse_mountinfo (const char *text, kr_cg_mount **out, size_t *n, kr_error **err)
+/* SUPEROPTS without rw/ro and release_agent (which may only be set from
+ * the initial namespaces): what a fresh mount of the hierarchy takes. */
+static char *
+strip_rw (const char *superopts)
+{
+  _cleanup_free_ char *copy = strdup (superopts);
+  char *out, *tok, *save = NULL;
+  size_t len = 0;
+
+  if (copy == NULL || (out = calloc (1, strlen (superopts) + 1)) == NULL)
+    return NULL;
+  for (tok = strtok_r (copy, ",", &save); tok; tok = strtok_r (NULL, ",", &save))
+    {
+      if (strcmp (tok, "rw") == 0 || strcmp (tok, "ro") == 0
+          || strncmp (tok, "release_agent=", 14) == 0)
+        continue;
+      len += (size_t) sprintf (out + len, "%s%s", len ? "," : "", tok);
+    }
+  return out;
+}
+
+/* Calls FN for every line of TEXT, on a copy FN may cut up. */
+static int
+each_line (const char *text, int (*fn) (char *line, void *arg, kr_error **err), void *arg,
+           const char *what, kr_error **err)
 {
   _cleanup_free_ char *copy = strdup (text);
-  kr_cg_mount *m = NULL;
-  size_t count = 0;
   char *line, *save = NULL;
 
   if (copy == NULL)
-    return kr_error_set (err, errno, "parse mountinfo");
+    return kr_error_set (err, errno, "parse %s", what);
   for (line = strtok_r (copy, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
-    {
-      char *f[6] = { 0 }, *fstype, *superopts, *dash, *s2 = NULL;
-      _cleanup_free_ char *controllers = NULL;
-      int version, nf = 0;
-      bool dup = false;
-      kr_cg_mount *grown;
+    if (fn (line, arg, err) < 0)
+      return -1;
+  return 0;
+}
 
-      /* "36 31 0:33 / /sys/fs/cgroup/devices rw,relatime - cgroup cgroup rw,devices" */
-      dash = strstr (line, " - ");
-      if (dash == NULL)
-        continue;
-      *dash = '\0';
-      for (char *t = strtok_r (line, " ", &s2); t && nf < 6; t = strtok_r (NULL, " ", &s2))
-        f[nf++] = t;
-      fstype = strtok_r (dash + 3, " ", &s2);
-      (void) strtok_r (NULL, " ", &s2);   /* source */
-      superopts = strtok_r (NULL, " ", &s2);
-      if (nf < 5 || fstype == NULL)
-        continue;
-      if (strcmp (fstype, "cgroup2") == 0)
-        version = 2;
-      else if (strcmp (fstype, "cgroup") == 0)
-        version = 1;
-      else
-        continue;
-      unescape (f[3]);
-      unescape (f[4]);
-      if (strcmp (f[4], KR_CG_ROOT) != 0 && strncmp (f[4], KR_CG_ROOT "/", strlen (KR_CG_ROOT) + 1) != 0)
-        continue;
+struct mounts
+{
+  bool every_v1; /* kr_cg_parse_cgroup_fs */
+  kr_cg_mount *m;
+  size_t n;
+};
+
+static int
+mount_line (char *line, void *arg, kr_error **err)
+{
+  struct mounts *l = arg;
+  char *f[6] = { 0 }, *fstype, *superopts, *dash, *s2 = NULL;
+  _cleanup_free_ char *controllers = NULL, *opts = NULL;
+  int version, nf = 0;
+  kr_cg_mount *grown;
+
+  /* "36 31 0:33 / /sys/fs/cgroup/devices rw,relatime - cgroup cgroup rw,devices" */
+  dash = strstr (line, " - ");
+  if (dash == NULL)
+    return 0;
+  *dash = '\0';
+  for (char *t = strtok_r (line, " ", &s2); t && nf < 6; t = strtok_r (NULL, " ", &s2))
+    f[nf++] = t;
+  fstype = strtok_r (dash + 3, " ", &s2);
+  (void) strtok_r (NULL, " ", &s2);   /* source */
+  superopts = strtok_r (NULL, " ", &s2);
+  if (nf < 5 || fstype == NULL)
+    return 0;
+  if (strcmp (fstype, "cgroup2") == 0 && !l->every_v1)
+    version = 2;
+  else if (strcmp (fstype, "cgroup") == 0)
+    version = 1;
+  else
+    return 0;
+  unescape (f[3]);
+  unescape (f[4]);
+  if (l->every_v1)
+    {
+      controllers = strdup ("");
+      opts = strip_rw (superopts ? superopts : "");
+      if (controllers == NULL || opts == NULL)
+        return kr_error_set (err, ENOMEM, "parse mountinfo");
+    }
+  else
+    {
+      if (strcmp (f[4], KR_CG_ROOT) != 0
+          && strncmp (f[4], KR_CG_ROOT "/", strlen (KR_CG_ROOT) + 1) != 0)
+        return 0;
       controllers = version == 2 ? strdup ("") : v1_controllers_of (superopts ? superopts : "");
       if (controllers == NULL)
-        goto nomem;
+        return kr_error_set (err, ENOMEM, "parse mountinfo");
       if (version == 1 && *controllers == '\0')
-        continue;   /* a named hierarchy nobody asked for */
+        return 0;   /* a named hierarchy nobody asked for */
       /* The same hierarchy mounted twice: the first mount wins. */
-      for (size_t i = 0; i < count; i++)
-        if (m[i].version == version && strcmp (m[i].controllers, controllers) == 0)
-          dup = true;
-      if (dup)
-        continue;
-      grown = realloc (m, (count + 1) * sizeof *m);
-      if (grown == NULL)
-        goto nomem;
-      m = grown;
-      m[count] = (kr_cg_mount) { version, TAKE_PTR (controllers), strdup (f[4]), strdup (f[3]) };
-      count++;
-      if (m[count - 1].mountpoint == NULL || m[count - 1].root == NULL)
-        goto nomem;
+      for (size_t i = 0; i < l->n; i++)
+        if (l->m[i].version == version && strcmp (l->m[i].controllers, controllers) == 0)
+          return 0;
     }
-  *out = m;
-  *n = count;
+  grown = realloc (l->m, (l->n + 1) * sizeof *l->m);
+  if (grown == NULL)
+    return kr_error_set (err, ENOMEM, "parse mountinfo");
+  l->m = grown;
+  l->m[l->n++] = (kr_cg_mount) { version, TAKE_PTR (controllers), strdup (f[4]), strdup (f[3]),
+                                 TAKE_PTR (opts) };
+  if (l->m[l->n - 1].mountpoint == NULL || l->m[l->n - 1].root == NULL)
+    return kr_error_set (err, ENOMEM, "parse mountinfo");
   return 0;
+}
 
-nomem:
-  kr_cg_mounts_free (m, count);
-  return kr_error_set (err, ENOMEM, "parse mountinfo");
+static int
+parse_mounts (const char *text, bool every_v1, kr_cg_mount **out, size_t *n, kr_error **err)
+{
+  struct mounts l = { every_v1, NULL, 0 };
+
+  if (each_line (text, mount_line, &l, "mountinfo", err) < 0)
+    {
+      kr_cg_mounts_free (l.m, l.n);
+      return -1;
+    }
+  *out = l.m;
+  *n = l.n;
+  return 0;
+}
+
+int
+kr_cg_parse_mountinfo (const char *text, kr_cg_mount **out, size_t *n, kr_error **err)
+{
+  return parse_mounts (text, false, out, n, err);
+}
+
+int
+kr_cg_parse_cgroup_fs (const char *text, kr_cg_mount **out, size_t *n, kr_error **err)
+{
+  return parse_mounts (text, true, out, n, err);
+}
+
+struct owns
+{
+  kr_cg_own *o;
+  size_t n;
+};
+
+static int
+own_line (char *line, void *arg, kr_error **err)
+{
+  struct owns *l = arg;
+  /* "4:memory:/user.slice", "1:name=systemd:/", "0::/" */
+  char *c1 = strchr (line, ':'), *c2;
+  kr_cg_own *grown;
+
+  if (c1 == NULL || (c2 = strchr (c1 + 1, ':')) == NULL)
+    return kr_error_set (err, 0, "parse /proc/self/cgroup: invalid line \"%s\"", line);
+  *c2 = '\0';
+  grown = realloc (l->o, (l->n + 1) * sizeof *l->o);
+  if (grown == NULL)
+    return kr_error_set (err, ENOMEM, "parse /proc/self/cgroup");
+  l->o = grown;
+  l->o[l->n++] = (kr_cg_own) { strdup (c1 + 1), strdup (c2 + 1) };
+  if (l->o[l->n - 1].controllers == NULL || l->o[l->n - 1].path == NULL)
+    return kr_error_set (err, ENOMEM, "parse /proc/self/cgroup");
+  return 0;
 }
 
 int
 kr_cg_parse_proc_cgroup (const char *text, kr_cg_own **out, size_t *n, kr_error **err)
 {
-  _cleanup_free_ char *copy = strdup (text);
-  kr_cg_own *o = NULL;
-  size_t count = 0;
-  char *line, *save = NULL;
+  struct owns l = { NULL, 0 };
 
-  if (copy == NULL)
-    return kr_error_set (err, errno, "parse /proc/self/cgroup");
-  for (line = strtok_r (copy, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+  if (each_line (text, own_line, &l, "/proc/self/cgroup", err) < 0)
     {
-      /* "4:memory:/user.slice", "1:name=systemd:/", "0::/" */
-      char *c1 = strchr (line, ':'), *c2;
-      kr_cg_own *grown;
-
-      if (c1 == NULL || (c2 = strchr (c1 + 1, ':')) == NULL)
-        {
-          kr_cg_owns_free (o, count);
-          return kr_error_set (err, 0, "parse /proc/self/cgroup: invalid line \"%s\"", line);
-        }
-      *c2 = '\0';
-      grown = realloc (o, (count + 1) * sizeof *o);
-      if (grown == NULL)
-        goto nomem;
-      o = grown;
-      o[count].controllers = strdup (c1 + 1);
-      o[count].path = strdup (c2 + 1);
-      count++;
-      if (o[count - 1].controllers == NULL || o[count - 1].path == NULL)
-        goto nomem;
+      kr_cg_owns_free (l.o, l.n);
+      return -1;
     }
-  *out = o;
-  *n = count;
+  *out = l.o;
+  *n = l.n;
   return 0;
-
-nomem:
-  kr_cg_owns_free (o, count);
-  return kr_error_set (err, ENOMEM, "parse /proc/self/cgroup");
 }
 
 /* krill's own cgroup in hierarchy M, relative to the mount's root. */
@@ -330,6 +396,7 @@ kr_cg_resolve (kr_cg_mode mode, const char *cgroups_path, const char *id,
   if (cg == NULL)
     return kr_error_set (err, errno, "resolve cgroup");
   cg->mode = mode;
+  cg->drv = kr_cg_driver_for (mode);
   if (src == NULL || *src == '\0')
     return kr_error_set (err, 0, "linux.cgroupsPath: empty, and no container id");
   if (strpbrk (src, "\t\n") != NULL)
@@ -391,4 +458,12 @@ kr_cg_detect_mode (kr_cg_mode *mode, kr_error **err)
   else
     *mode = KR_CG_LEGACY;
   return 0;
+}
+
+bool
+kr_cgroup_spec_wants_namespace (void)
+{
+  kr_cg_mode mode;
+
+  return kr_cg_detect_mode (&mode, NULL) == 0 && mode == KR_CG_UNIFIED;
 }

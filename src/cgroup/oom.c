@@ -53,9 +53,8 @@ read_counter (const kr_cg_oom *w, uint64_t *v)
 }
 
 int
-kr_cgroup_oom_watch (kr_cgroup *cg, kr_cg_oom **out, kr_error **err)
+kr_cg_oom_watch_at (kr_cg_hier *h, kr_cg_oom **out, kr_error **err)
 {
-  kr_cg_hier *h = cg->mode == KR_CG_UNIFIED ? (cg->n ? &cg->h[0] : NULL) : kr_cg_find (cg, "memory");
   _cleanup_free_ kr_cg_oom *w = calloc (1, sizeof *w);
   char dir[PATH_MAX], path[PATH_MAX + 32], buf[64];
 

@@ -105,6 +105,7 @@ kr_cgroup_load (int dirfd, const char *name, kr_cgroup **out, kr_error **err)
             if (mode_names[m] && strncmp (line, "mode ", 5) == 0 && strcmp (line + 5, mode_names[m]) == 0)
               {
                 cg->mode = (kr_cg_mode) m;
+                cg->drv = kr_cg_driver_for (cg->mode);
                 known = true;
               }
           if (!known)

@@ -102,10 +102,9 @@ collect (int dirfd, pidvec *out, kr_error **err)
 }
 
 int
-kr_cgroup_pids (kr_cgroup *cg, pid_t **pids, size_t *n, kr_error **err)
+kr_cg_pids_of (kr_cg_hier *h, pid_t **pids, size_t *n, kr_error **err)
 {
   pidvec v = { 0 };
-  kr_cg_hier *h = cg->mode == KR_CG_UNIFIED ? (cg->n ? &cg->h[0] : NULL) : kr_cg_find (cg, "devices");
   char dir[PATH_MAX];
 
   if (h == NULL)
@@ -163,14 +162,6 @@ remove_children (int dirfd, kr_error **err)
   return each_child (dirfd, remove_child, NULL, err);
 }
 
-static long
-now_ms (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* After the leaf PATH of H went: the parents krill made.  Someone else may
  * have put a cgroup in one since; then it, and what is above it, stays. */
 static int
@@ -200,7 +191,7 @@ destroy_hier (kr_cg_hier *h, bool kill_only, kr_error **err)
   _cleanup_close_ int mfd = -1;
   _cleanup_free_ char *path = strdup (h->path);
   char dir[PATH_MAX];
-  long deadline = now_ms () + KR_CG_DRAIN_MS;
+  long deadline = kr_cg_now_ms () + KR_CG_DRAIN_MS;
 
   if (path == NULL)
     return kr_error_set (err, errno, "destroy cgroup");
@@ -246,7 +237,7 @@ destroy_hier (kr_cg_hier *h, bool kill_only, kr_error **err)
           if (errno != EBUSY)
             return kr_error_set (err, errno, "rmdir %s", dir);
         }
-      if (now_ms () > deadline)
+      if (kr_cg_now_ms () > deadline)
         return kr_error_set (err, EBUSY, "rmdir %s: processes still there after %d ms", dir,
                              KR_CG_DRAIN_MS);
       nanosleep (&(struct timespec) { 0, 5 * 1000 * 1000 }, NULL);
@@ -275,12 +266,10 @@ try_remove (kr_cg_hier *h, kr_error **err)
 }
 
 int
-kr_cgroup_destroy (kr_cgroup *cg, kr_error **err)
+kr_cg_destroy (kr_cgroup *cg, kr_error **err)
 {
   int ret = 0;
 
-  if (cg == NULL)
-    return 0;
   /* Mostly the container is gone already (its pid namespace died with its
    * init): then removing is all there is to do. */
   for (size_t i = 0; i < cg->n; i++)

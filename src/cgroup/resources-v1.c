@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,23 +36,24 @@ need (kr_cgroup *cg, const char *controller, const char *field, char *dir, size_
   return h;
 }
 
-static int
-put_i64 (int fd, const char *dir, const char *file, int64_t v, const char *field, int *errnum,
-         kr_error **err)
+/* A number written as FMT formats it (put_i64, put_u64). */
+static int __attribute__ ((format (printf, 7, 8)))
+put_num (int fd, const char *dir, const char *file, const char *field, int *errnum,
+         kr_error **err, const char *fmt, ...)
 {
   char buf[32];
-  snprintf (buf, sizeof buf, "%" PRId64, v);
+  va_list ap;
+
+  va_start (ap, fmt);
+  vsnprintf (buf, sizeof buf, fmt, ap);
+  va_end (ap);
   return kr_cg_res_write (fd, dir, file, buf, field, errnum, err);
 }
 
-static int
-put_u64 (int fd, const char *dir, const char *file, uint64_t v, const char *field, int *errnum,
-         kr_error **err)
-{
-  char buf[32];
-  snprintf (buf, sizeof buf, "%" PRIu64, v);
-  return kr_cg_res_write (fd, dir, file, buf, field, errnum, err);
-}
+#define put_i64(fd, dir, file, v, field, errnum, err)                                              \
+  put_num (fd, dir, file, field, errnum, err, "%" PRId64, (int64_t) (v))
+#define put_u64(fd, dir, file, v, field, errnum, err)                                              \
+  put_num (fd, dir, file, field, errnum, err, "%" PRIu64, (uint64_t) (v))
 
 static int
 read_u64 (int fd, const char *file, uint64_t *v, kr_error **err)

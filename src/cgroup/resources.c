@@ -120,9 +120,9 @@ kr_cgroup_apply_resources (kr_cgroup *cg, const oci_resources *r, kr_error **err
 {
   bool v2 = cg->mode == KR_CG_UNIFIED;
 
-  if (!kr_cg_resources_set (r))
+  if (!kr_cgroup_resources_set (r))
     return 0;
   if (kr_cg_check_resources (r, v2, err) < 0 || check_host (r, err) < 0)
     return -1;
-  return v2 ? kr_cg_v2_apply_resources (cg, r, err) : kr_cg_v1_apply_resources (cg, r, err);
+  return cg->drv->apply_resources (cg, r, err);
 }

@@ -12,6 +12,10 @@
 
 #include "cgroup/cgroup.h"
 
+/* Whether R (may be NULL) sets anything krill writes besides the device
+ * rules. */
+bool kr_cgroup_resources_set (const oci_resources *r);
+
 /* R may be NULL: nothing to do. */
 int kr_cgroup_apply_resources (kr_cgroup *cg, const oci_resources *r, kr_error **err);
 

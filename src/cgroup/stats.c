@@ -453,8 +453,8 @@ v1_cpuset (int fd, kr_cgroup_stats *s, kr_error **err)
   return 0;
 }
 
-static int
-v1_stats (kr_cgroup *cg, kr_cgroup_stats *s, kr_error **err)
+int
+kr_cg_v1_stats (kr_cgroup *cg, kr_cgroup_stats *s, kr_error **err)
 {
   int cpu = fd_of (cg, "cpu"), mem = fd_of (cg, "memory"), pids = fd_of (cg, "pids");
 
@@ -553,10 +553,10 @@ v2_mem_entry (int fd, const char *prefix, kr_cg_mem_entry *e, kr_error **err)
   return read_u64 (fd, name, &e->max, err);
 }
 
-static int
-v2_stats (kr_cgroup *cg, kr_cgroup_stats *s, kr_error **err)
+int
+kr_cg_v2_stats (kr_cgroup *cg, kr_cgroup_stats *s, kr_error **err)
 {
-  kr_cg_hier *h = cg->n ? &cg->h[0] : NULL;
+  kr_cg_hier *h = kr_cg_leaf (cg);
   static const struct
   {
     const char *key;
@@ -642,7 +642,7 @@ kr_cgroup_stats_read (kr_cgroup *cg, kr_cgroup_stats *out, kr_error **err)
   int r;
 
   memset (out, 0, sizeof *out);
-  r = cg->mode == KR_CG_UNIFIED ? v2_stats (cg, out, err) : v1_stats (cg, out, err);
+  r = cg->drv->stats (cg, out, err);
   /* Sorted by key, as Go's encoding/json writes runc's maps. */
   if (out->memory.n_raw)
     qsort (out->memory.raw, out->memory.n_raw, sizeof *out->memory.raw, cmp_kv);

@@ -94,15 +94,15 @@ attach_one (kr_cg_hier *h, const char *sub, pid_t pid, kr_error **err)
 }
 
 int
-kr_cgroup_attach_sub (kr_cgroup *cg, pid_t pid, bool in_v2, char *const *args, size_t n,
-                      kr_error **err)
+kr_cg_attach_sub (kr_cgroup *cg, pid_t pid, bool born_in, char *const *args, size_t n,
+                  kr_error **err)
 {
   sub_entry e[32];
   size_t ne;
   char dir[PATH_MAX];
 
   if (n == 0)
-    return kr_cg_attach (cg, pid, in_v2, err);
+    return kr_cg_attach (cg, pid, born_in, err);
   if (parse (args, n, e, &ne, ARRAY_SIZE (e), err) < 0)
     return -1;
   /* Every named controller must be one of the container's hierarchies. */
@@ -117,7 +117,7 @@ kr_cgroup_attach_sub (kr_cgroup *cg, pid_t pid, bool in_v2, char *const *args, s
         if (e[j].ctrl[0] == '\0'
             || (h->version == 1 && kr_cg_has_controller (h->controllers, e[j].ctrl)))
           sub = e[j].path;
-      if (in_v2 && h->version == 2 && sub == NULL)
+      if (born_in && h->version == 2 && sub == NULL)
         continue;
       if (attach_one (h, sub, pid, err) < 0)
         {

@@ -1,11 +1,14 @@
-/* What only cgroup v1 hierarchies need: cpuset inheritance and the
- * devices.allow / devices.deny files. */
+/* The cgroupfs driver of legacy and hybrid hosts: every mounted v1
+ * hierarchy, and on hybrid hosts the unified hierarchy's directory too
+ * (made first: init is born in it, as runc does).  What only v1 needs is
+ * here: cpuset inheritance and the devices.allow / devices.deny files. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cgroup/cgroup-internal.h"
+#include "cgroup/resources-internal.h"
 #include "base/util.h"
 
 static bool
@@ -43,11 +46,18 @@ kr_cg_v1_cpuset_fill (int dirfd, bool made, char **cpus, char **mems, kr_error *
   return 0;
 }
 
-int
-kr_cg_v1_apply_devices (kr_cg_hier *h, const kr_dev_rule *rules, size_t n, kr_error **err)
+/* Writes RULES in order; again on `update` ("a" to devices.deny first
+ * resets the list). */
+static int
+apply_devices (kr_cgroup *cg, const kr_dev_rule *rules, size_t n, const kr_dev_policy *pol,
+               kr_error **err)
 {
+  kr_cg_hier *h = kr_cg_find (cg, "devices");
   char dir[PATH_MAX];
 
+  (void) pol;
+  if (h == NULL)
+    return kr_error_set (err, ENOENT, "no devices cgroup");
   if (kr_cg_open_leaf (h, err) < 0)
     return -1;
   /* Written in order, the kernel keeps the same program: "a" to
@@ -63,3 +73,55 @@ kr_cg_v1_apply_devices (kr_cg_hier *h, const kr_dev_rule *rules, size_t n, kr_er
     }
   return 0;
 }
+
+/* The unified hierarchy's directory of a hybrid host, where init is born. */
+static int
+prepare (kr_cgroup *cg, kr_error **err)
+{
+  return kr_cg_make_version (cg, 2, false, err);
+}
+
+static int
+make (kr_cgroup *cg, kr_error **err)
+{
+  return kr_cg_make_version (cg, 1, false, err);
+}
+
+static int
+pids (kr_cgroup *cg, pid_t **out, size_t *n, kr_error **err)
+{
+  return kr_cg_pids_of (kr_cg_find (cg, "devices"), out, n, err);
+}
+
+static int
+oom_watch (kr_cgroup *cg, kr_cg_oom **out, kr_error **err)
+{
+  return kr_cg_oom_watch_at (kr_cg_find (cg, "memory"), out, err);
+}
+
+static const char *
+path (const kr_cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n; i++)
+    if (cg->h[i].version == 1 && kr_cg_has_controller (cg->h[i].controllers, "devices"))
+      return cg->h[i].path;
+  return "/";
+}
+
+const kr_cgroup_driver kr_cg_driver_v1 = {
+  .prepare = prepare,
+  .make = make,
+  .birth_fd = kr_cg_birth_fd,
+  .apply_devices = apply_devices,
+  .apply_resources = kr_cg_v1_apply_resources,
+  .attach = kr_cg_attach,
+  .attach_sub = kr_cg_attach_sub,
+  .freeze = kr_cg_v1_freeze,
+  .is_frozen = kr_cg_v1_is_frozen,
+  .pids = pids,
+  .stats = kr_cg_v1_stats,
+  .oom_watch = oom_watch,
+  .destroy = kr_cg_destroy,
+  .mount_plan = kr_cg_v1_mount_plan,
+  .path = path,
+};

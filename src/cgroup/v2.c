@@ -1,11 +1,14 @@
-/* What only cgroup2 needs: delegating controllers down the path and
- * cgroup.kill. */
+/* The cgroupfs driver of unified hosts: one cgroup2 hierarchy, made before
+ * init is born in it.  What only cgroup2 needs is here too: delegating
+ * controllers down the path and cgroup.kill. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cgroup/cgroup-internal.h"
+#include "cgroup/ebpf.h"
+#include "cgroup/resources-internal.h"
 #include "base/util.h"
 
 void
@@ -46,3 +49,72 @@ kr_cg_v2_kill (int dirfd, kr_error **err)
     }
   return -1;
 }
+
+/* cgroup2 has no devices files: a BPF program enforces the policy. */
+static int
+apply_devices (kr_cgroup *cg, const kr_dev_rule *rules, size_t n, const kr_dev_policy *pol,
+               kr_error **err)
+{
+  kr_cg_hier *h = kr_cg_leaf (cg);
+  char dir[PATH_MAX];
+
+  (void) rules;
+  (void) n;
+  if (kr_cg_open_leaf (h, err) < 0)
+    return -1;
+  if (kr_ebpf_apply_device_policy (h->fd, pol, err) < 0)
+    return kr_error_prefix (err, "%s", kr_cg_hier_dir (h, dir, sizeof dir));
+  return 0;
+}
+
+/* The one directory, delegating every controller down to it. */
+static int
+prepare (kr_cgroup *cg, kr_error **err)
+{
+  return kr_cg_make_version (cg, 2, true, err);
+}
+
+/* Nothing is left once prepare made the directory. */
+static int
+make (kr_cgroup *cg, kr_error **err)
+{
+  (void) cg;
+  (void) err;
+  return 0;
+}
+
+static int
+pids (kr_cgroup *cg, pid_t **out, size_t *n, kr_error **err)
+{
+  return kr_cg_pids_of (kr_cg_leaf (cg), out, n, err);
+}
+
+static int
+oom_watch (kr_cgroup *cg, kr_cg_oom **out, kr_error **err)
+{
+  return kr_cg_oom_watch_at (kr_cg_leaf (cg), out, err);
+}
+
+static const char *
+path (const kr_cgroup *cg)
+{
+  return cg->n ? cg->h[0].path : "/";
+}
+
+const kr_cgroup_driver kr_cg_driver_v2 = {
+  .prepare = prepare,
+  .make = make,
+  .birth_fd = kr_cg_birth_fd,
+  .apply_devices = apply_devices,
+  .apply_resources = kr_cg_v2_apply_resources,
+  .attach = kr_cg_attach,
+  .attach_sub = kr_cg_attach_sub,
+  .freeze = kr_cg_v2_freeze,
+  .is_frozen = kr_cg_v2_is_frozen,
+  .pids = pids,
+  .stats = kr_cg_v2_stats,
+  .oom_watch = oom_watch,
+  .destroy = kr_cg_destroy,
+  .mount_plan = kr_cg_v2_mount_plan,
+  .path = path,
+};

@@ -3,10 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statfs.h>
 #include <unistd.h>
-#include <linux/magic.h>
 
+#include "cgroup/cgroup.h"
 #include "cli/cli.h"
 #include "container/spec.h"
 #include "base/util.h"
@@ -24,8 +23,6 @@ cmd_spec (cli_global *g, int argc, char **argv)
   _cleanup_free_ char **pos = NULL;
   _cleanup_free_ char *json = NULL, *path = NULL;
   kr_error *err = NULL;
-  struct statfs sfs;
-  bool unified;
   FILE *f;
   int fd, npos, r = cli_parse (argc, argv, opts, false, &pos, &npos, &err);
 
@@ -39,8 +36,7 @@ cmd_spec (cli_global *g, int argc, char **argv)
     return cli_fail (err);
   if (cli_want_args ("spec", npos, 0, 0) < 0)
     return 1;
-  unified = statfs ("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
-  json = kr_spec_default (rootless, unified, &err);
+  json = kr_spec_default (rootless, kr_cgroup_spec_wants_namespace (), &err);
   if (json == NULL)
     return cli_fail (err);
   if (asprintf (&path, "%s/config.json", bundle ? bundle : ".") < 0)

@@ -41,7 +41,7 @@ int kr_container_delete (const char *root, const char *id, bool force, kr_error 
 /* Freezes a running (or created) container / thaws a paused one. */
 int kr_container_pause (const char *root, const char *id, kr_error **err);
 int kr_container_resume (const char *root, const char *id, kr_error **err);
-/* For kill and delete: a SIGKILLed process in a frozen v1 cgroup only dies
+/* For kill and delete: a SIGKILLed process in a frozen cgroup may die only
  * once thawed.  DIRFD is the locked state directory. */
 int kr_container_thaw_if_paused (int dirfd, kr_error **err);
 /* Every pid in the container's cgroup (`ps`); *PIDS is malloc'd. */

@@ -24,6 +24,8 @@
 #include "spawn/hooks.h"
 #include "base/file.h"
 #include "base/id.h"
+#include "rootfs/rootfs.h"
+#include "spawn/clone.h"
 #include "spawn/init.h"
 #include "process/namespaces.h"
 #include "base/procfs.h"
@@ -150,9 +152,20 @@ struct create_run
   pid_t pid;
   bool claimed;
   kr_cgroup *cg;
+  kr_cgroup_mount_plan *cg_plan;
   kr_namespaces ns;
   kr_seccomp *seccomp;
 };
+
+/* Whether the container has a cgroup namespace, new or joined. */
+static bool
+has_cgroupns (const kr_namespaces *ns)
+{
+  for (size_t i = 0; i < ns->join_len; i++)
+    if (ns->join[i].nstype == CLONE_NEWCGROUP)
+      return true;
+  return ns->new_cgroup;
+}
 
 static void
 create_release (struct create_run *r, const char *id, bool failed)
@@ -166,6 +179,7 @@ create_release (struct create_run *r, const char *id, bool failed)
     kr_cgroup_destroy (r->cg, NULL);
   if (r->cg)
     kr_cgroup_free (r->cg);
+  kr_cgroup_mount_plan_free (r->cg_plan);
   if (failed && r->claimed)
     kr_state_remove (r->rootfd, id, NULL);
   kr_namespaces_close (&r->ns);
@@ -267,10 +281,15 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   if (kr_namespaces_prepare (cfg->linux, &r->ns, err) < 0)
     return -1;
 
-  /* 3. Where the cgroup goes; its v2 directory now, init is cloned into
-   * it.  The v1 directories and the limits come while init mounts. */
-  if (kr_cgroup_resolve (cfg->linux->cgroups_path, o->id, &r->cg, err) < 0
-      || kr_cgroup_make (r->cg, 2, err) < 0)
+  /* 3. Where the cgroup goes, and what a "cgroup" mount shows (init mounts
+   * the plan); the directory init is born in now, the rest of the cgroup
+   * and the limits while init mounts. */
+  if (kr_cgroup_resolve (cfg->linux->cgroups_path, o->id, &r->cg, err) < 0)
+    return -1;
+  if (kr_rootfs_first_cgroup_mount (cfg) < cfg->mounts_len
+      && kr_cgroup_plan_mount (r->cg, has_cgroupns (&r->ns), &r->cg_plan, err) < 0)
+    return -1;
+  if (kr_cgroup_prepare (r->cg, err) < 0)
     return -1;
 
   st = make_state (o, cfg, bundle, rootfs, r->cg);
@@ -303,11 +322,14 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   ctx.preserve_fds = o->listen_fds + o->preserve_fds;
   ctx.hook_state = kr_state_hook_base (st);
 
-  /* Init enters the v1 hierarchies itself (kr_cgroup_enter): cheaper than
-   * a write of its pid from here. A user namespace, when krill has them,
-   * must be unshared by init after that, or entered by the parent. */
+  /* Init is born in the cgroup where the host allows it, and enters the
+   * rest itself (kr_cgroup_enter): cheaper than a write of its pid from
+   * here. A user namespace, when krill has them, must be unshared by init
+   * after that, or entered by the parent. */
   ctx.cg = r->cg;
-  r->pid = kr_cgroup_clone (r->cg, r->ns.clone_flags, &r->pidfd, &ctx.cg_in_v2);
+  ctx.cg_plan = r->cg_plan;
+  r->pid = kr_clone (r->ns.clone_flags, kr_cgroup_birth_fd (r->cg), &r->pidfd,
+                     &ctx.born_in_cgroup);
   if (r->pid < 0)
     return kr_error_set (err, errno, "clone3");
   if (r->pid == 0)
@@ -323,7 +345,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
    * it waits for `start`. */
   if (kr_sync_send (r->sync[0], KR_SYNC_GO, err) < 0)
     return -1;
-  if (kr_cgroup_make (r->cg, 1, err) < 0
+  if (kr_cgroup_make (r->cg, err) < 0
       || kr_cgroup_apply_devices (r->cg, cfg->linux, err) < 0
       || kr_cgroup_apply_resources (r->cg, cfg->linux->resources, err) < 0
       || kr_cgroup_save (r->cg, r->dirfd, KR_CGROUP_FILE, err) < 0

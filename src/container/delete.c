@@ -24,8 +24,8 @@ stop_init (int dirfd, const kr_state *st, bool paused, kr_error **err)
     return 0; /* already gone */
   if (kr_pidfd_signal (pidfd, SIGKILL, err) < 0)
     return -1;
-  /* A frozen v1 task dies only once thawed: thaw after the signal, so
-   * nothing runs again but to die. */
+  /* Where the freezer holds even a SIGKILLed task, it dies only once
+   * thawed: thaw after the signal, so nothing runs again but to die. */
   if (paused && kr_container_thaw_if_paused (dirfd, err) < 0)
     return -1;
   if (!kr_pidfd_wait_exit (pidfd, 10000))

@@ -20,6 +20,7 @@
 #include "container/pidfd.h"
 #include "base/fdpass.h"
 #include "spawn/exec-enter.h"
+#include "spawn/clone.h"
 #include "spawn/sync.h"
 #include "base/util.h"
 
@@ -217,8 +218,10 @@ exec_steps (const kr_exec_opts *o, struct exec_run *r, kr_created *out, kr_error
   c.cg = r->cg;
   c.cgroups = o->cgroups;
   c.cgroups_len = o->cgroups_len;
-  /* Born in the v2 leaf unless --cgroup names a sub-cgroup. */
-  r->helper = kr_cgroup_clone (o->cgroups_len == 0 ? r->cg : NULL, 0, NULL, &c.cg_in_v2);
+  /* Born in the cgroup (where the host allows it) unless --cgroup names a
+   * sub-cgroup. */
+  r->helper = kr_clone (0, o->cgroups_len == 0 ? kr_cgroup_birth_fd (r->cg) : -1, NULL,
+                        &c.born_in_cgroup);
   if (r->helper < 0)
     return kr_error_set (err, errno, "clone3 the exec helper");
   if (r->helper == 0)

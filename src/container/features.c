@@ -4,6 +4,7 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
+#include "cgroup/cgroup.h"
 #include "process/caps.h"
 #include "rootfs/mountopts.h"
 #include "process/seccomp.h"
@@ -86,6 +87,8 @@ kr_features_json (kr_error **err)
   yajl_gen g = kr_json_gen ("    ", "features", err);
   size_t nopts = 0;
   const char *const *opts = kr_mount_option_names (&nopts);
+  const kr_cgroup_feature *cg;
+  size_t n;
 
   if (g == NULL)
     return NULL;
@@ -102,17 +105,12 @@ kr_features_json (kr_error **err)
   caps_list (g);
   S (g, "cgroup");
   yajl_gen_map_open (g);
-  S (g, "v1");
-  yajl_gen_bool (g, 1);
-  S (g, "v2");
-  yajl_gen_bool (g, 1);
-  S (g, "systemd");
-  yajl_gen_bool (g, 0);
-  S (g, "systemdUser");
-  yajl_gen_bool (g, 0);
-  /* linux.resources.rdma is written to rdma.max on both hierarchies. */
-  S (g, "rdma");
-  yajl_gen_bool (g, 1);
+  n = kr_cgroup_features (&cg);
+  for (size_t i = 0; i < n; i++)
+    {
+      S (g, cg[i].key);
+      yajl_gen_bool (g, cg[i].value);
+    }
   yajl_gen_map_close (g);
   seccomp_section (g);
   enabled (g, "apparmor", true);

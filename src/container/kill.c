@@ -49,9 +49,9 @@ kr_container_kill (const char *root, const char *id, int signum, bool all, kr_er
     return -1;
   if ((all ? kill_all (dirfd, signum, err) : kr_pidfd_signal (pidfd, signum, err)) < 0)
     return -1;
-  /* In a frozen v1 cgroup a SIGKILL stays pending until the thaw; runc
-   * thaws a paused container after sending it (other signals wait for
-   * `resume`). */
+  /* A frozen cgroup's task may keep a SIGKILL pending until the thaw
+   * (the freezer controller's freeze does); runc thaws a paused container
+   * after sending it (other signals wait for `resume`). */
   if (signum == SIGKILL && status == KR_STATUS_PAUSED)
     return kr_container_thaw_if_paused (dirfd, err);
   return 0;

@@ -135,7 +135,7 @@ process (yajl_gen g)
 }
 
 static void
-linux_section (yajl_gen g, bool rootless, bool unified)
+linux_section (yajl_gen g, bool rootless, bool cgroupns)
 {
   static const char *const masked[]
       = { "/proc/acpi",        "/proc/asound",     "/proc/kcore",       "/proc/keys",
@@ -168,7 +168,7 @@ linux_section (yajl_gen g, bool rootless, bool unified)
     }
   S (g, "namespaces");
   yajl_gen_array_open (g);
-  if (unified)
+  if (cgroupns)
     ns[5] = "cgroup";
   for (const char *const *n = ns; *n; n++)
     if (!rootless || strcmp (*n, "network") != 0)
@@ -190,7 +190,7 @@ linux_section (yajl_gen g, bool rootless, bool unified)
 }
 
 char *
-kr_spec_default (bool rootless, bool unified, kr_error **err)
+kr_spec_default (bool rootless, bool cgroupns, kr_error **err)
 {
   yajl_gen g = kr_json_gen ("\t", "spec", err);
 
@@ -207,7 +207,7 @@ kr_spec_default (bool rootless, bool unified, kr_error **err)
   yajl_gen_map_close (g);
   kv (g, "hostname", "krill");
   mounts (g, rootless);
-  linux_section (g, rootless, unified);
+  linux_section (g, rootless, cgroupns);
   yajl_gen_map_close (g);
   return kr_json_finish (g, "spec", err);
 }

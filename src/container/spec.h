@@ -6,9 +6,10 @@
 #include "base/error.h"
 
 /* The config.json `krill spec` writes: the same content as `runc spec`
- * (today's runc), for this host (a cgroup namespace when cgroup v2 is
- * unified). ROOTLESS: a user namespace mapping the caller, no network
- * namespace, /sys bound from the host, no cgroup resources. */
-char *kr_spec_default (bool rootless, bool unified, kr_error **err);
+ * (today's runc), for this host (CGROUPNS: with a cgroup namespace, see
+ * kr_cgroup_spec_wants_namespace). ROOTLESS: a user namespace mapping the
+ * caller, no network namespace, /sys bound from the host, no cgroup
+ * resources. */
+char *kr_spec_default (bool rootless, bool cgroupns, kr_error **err);
 
 #endif

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cgroup/cgroup-internal.h"
-#include "cgroup/convert.h"
+#include "cgroup/resources.h"
+#include "base/fs.h"
 #include "base/util.h"
 
 int
@@ -17,7 +17,7 @@ kr_state_resources_read (int dirfd, oci_resources **out, kr_error **err)
   char *msg = NULL;
 
   *out = NULL;
-  if (kr_cg_read_at (dirfd, KR_RESOURCES_FILE, &text, &e) < 0)
+  if (kr_fs_read_file (dirfd, KR_RESOURCES_FILE, &text, NULL, &e) < 0)
     {
       if (e->errnum == ENOENT)
         return 0;
@@ -72,7 +72,7 @@ kr_state_resources_write (int dirfd, const oci_resources *r, kr_error **err)
 int
 kr_state_resources_save (int dirfd, const oci_resources *r, kr_error **err)
 {
-  if (!kr_cg_resources_set (r))
+  if (!kr_cgroup_resources_set (r))
     return 0;
   return kr_state_resources_write (dirfd, r, err);
 }

@@ -16,6 +16,7 @@
 #include "base/file.h"
 #include "base/id.h"
 #include "base/json.h"
+#include "base/fs.h"
 #include "base/util.h"
 #include "spawn/hooks.h"
 
@@ -182,45 +183,11 @@ kr_state_write (int dirfd, const kr_state *st, kr_error **err)
 char *
 kr_state_read_file (int dirfd, const char *name, size_t *lenp, kr_error **err)
 {
-  _cleanup_close_ int fd = openat (dirfd, name, O_RDONLY | O_CLOEXEC);
-  _cleanup_free_ char *buf = NULL;
-  size_t len = 0, cap = 0;
+  char *buf = NULL;
 
-  if (fd < 0)
-    {
-      kr_error_set (err, errno, "open %s", name);
-      return NULL;
-    }
-  for (;;)
-    {
-      ssize_t n;
-      if (cap - len < 4096)
-        {
-          char *nb = realloc (buf, cap + 8192);
-          if (nb == NULL)
-            {
-              kr_error_set (err, ENOMEM, "read %s", name);
-              return NULL;
-            }
-          buf = nb;
-          cap += 8192;
-        }
-      n = read (fd, buf + len, cap - len - 1);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          kr_error_set (err, errno, "read %s", name);
-          return NULL;
-        }
-      if (n == 0)
-        break;
-      len += (size_t) n;
-    }
-  buf[len] = '\0';
-  if (lenp)
-    *lenp = len;
-  return TAKE_PTR (buf);
+  if (kr_fs_read_file (dirfd, name, &buf, lenp, err) < 0)
+    return NULL;
+  return buf;
 }
 
 static char *

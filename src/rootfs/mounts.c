@@ -329,6 +329,20 @@ kr_mount_needs_late_ro (const oci_mount *m)
   return late;
 }
 
+bool
+kr_mount_is_cgroup (const oci_mount *m)
+{
+  kr_mount_opts o;
+  bool r;
+
+  /* As mount_entry decides it. */
+  if (m->type == NULL || strcmp (m->type, "cgroup") != 0 || parse_opts (m, &o, NULL) < 0)
+    return false;
+  r = !(o.flags & MS_BIND);
+  kr_mount_opts_release (&o);
+  return r;
+}
+
 /* "remount" without "bind": change the flags of what is already mounted at
  * the destination. */
 static int

@@ -18,13 +18,10 @@ typedef struct kr_mount_ctx
 {
   const char *rootfs; /* canonical host path of the rootfs */
   int rootfd;         /* O_PATH fd on the rootfs (its self bind mount) */
-  bool cgroupns;      /* the container has its own cgroup namespace */
   bool userns;        /* the container has its own user namespace */
-  const kr_cgroup *cg; /* the container's cgroups; NULL: the process's */
-  /* Called before a v1 "cgroup" mount binds CG's directories (which
-   * `create` makes while init mounts); NULL: they exist. */
-  int (*cg_wait) (void *arg, kr_error **err);
-  void *cg_wait_arg;
+  /* What a "cgroup" mount puts at its destination; NULL: such a mount
+   * fails. */
+  const kr_cgroup_mount_plan *cg_plan;
 } kr_mount_ctx;
 
 /* Mounts M inside the rootfs. A read-only tmpfs (and a read-only /dev) is
@@ -52,7 +49,10 @@ int kr_mount_attach (int mntfd, int dstfd, const kr_mount_opts *o,
 int kr_mount_bind (const char *source, int dstfd, const kr_mount_opts *o,
                    const char *shown, kr_error **err);
 
-/* v1: a tmpfs with one bind or mount per hierarchy; v2: cgroup2 (mountcgroup.c). */
+/* True when M is a "cgroup" mount (not a bind of one): it follows the plan. */
+bool kr_mount_is_cgroup (const oci_mount *m);
+
+/* ctx->cg_plan at M's destination (cgroup-mount.c). */
 int kr_mount_cgroup (kr_mount_ctx *ctx, const oci_mount *m,
                      const kr_mount_opts *o, kr_error **err);
 

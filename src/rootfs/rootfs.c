@@ -75,12 +75,9 @@ unshare_rootfs_parent (const char *rootfs, unsigned long prop, kr_error **err)
 }
 
 int
-kr_rootfs_mount (const oci_config *cfg, const char *rootfs, const kr_cgroup *cg,
-                 int (*cg_wait) (void *, kr_error **), void *cg_wait_arg, kr_error **err)
+kr_rootfs_mount_begin (const oci_config *cfg, const char *rootfs, int *rootfd, kr_error **err)
 {
-  _cleanup_close_ int rootfd = -1;
   unsigned long prop;
-  kr_mount_ctx ctx;
 
   if (rootfs == NULL || rootfs[0] != '/')
     return kr_error_set (err, EINVAL, "rootfs %s is not absolute",
@@ -94,25 +91,59 @@ kr_rootfs_mount (const oci_config *cfg, const char *rootfs, const kr_cgroup *cg,
   if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return kr_error_set (err, errno, "bind %s onto itself", rootfs);
 
-  rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (rootfd < 0)
+  *rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (*rootfd < 0)
     return kr_error_set (err, errno, "open %s", rootfs);
-  ctx = (kr_mount_ctx){
+  return 0;
+}
+
+size_t
+kr_rootfs_first_cgroup_mount (const oci_config *cfg)
+{
+  size_t i = 0;
+
+  while (i < cfg->mounts_len && !kr_mount_is_cgroup (&cfg->mounts[i]))
+    i++;
+  return i;
+}
+
+int
+kr_rootfs_mount_range (const oci_config *cfg, const char *rootfs, int rootfd,
+                       const kr_cgroup_mount_plan *cg_plan, size_t from, size_t to,
+                       kr_error **err)
+{
+  kr_mount_ctx ctx = {
     .rootfs = rootfs,
     .rootfd = rootfd,
-    .cgroupns = has_namespace (cfg, "cgroup"),
     .userns = has_namespace (cfg, "user"),
-    .cg = cg,
-    .cg_wait = cg_wait,
-    .cg_wait_arg = cg_wait_arg,
+    .cg_plan = cg_plan,
   };
-  for (size_t i = 0; i < cfg->mounts_len; i++)
+
+  for (size_t i = from; i < to && i < cfg->mounts_len; i++)
     if (kr_mount_one (&ctx, &cfg->mounts[i], err) < 0)
       return -1;
+  return 0;
+}
+
+int
+kr_rootfs_mount_end (const oci_config *cfg, int rootfd, kr_error **err)
+{
   if (kr_devices_needed (cfg)
-      && kr_devices_setup (rootfd, cfg, ctx.userns, err) < 0)
+      && kr_devices_setup (rootfd, cfg, has_namespace (cfg, "user"), err) < 0)
     return -1;
   return 0;
+}
+
+int
+kr_rootfs_mount (const oci_config *cfg, const char *rootfs,
+                 const kr_cgroup_mount_plan *cg_plan, kr_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+
+  if (kr_rootfs_mount_begin (cfg, rootfs, &rootfd, err) < 0
+      || kr_rootfs_mount_range (cfg, rootfs, rootfd, cg_plan, 0, cfg->mounts_len, err) < 0)
+    return -1;
+  return kr_rootfs_mount_end (cfg, rootfd, err);
 }
 
 int

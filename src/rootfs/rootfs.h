@@ -3,8 +3,7 @@
  *
  * Call in the init, after it is in its new mount namespace (CLONE_NEWNS
  * done) and, when it has them, its pid, cgroup and user namespaces (a fresh
- * /proc needs the pid namespace; a v1 "cgroup" mount reads the init's own
- * cgroups, so put it in its cgroup first). cwd and root are still the
+ * /proc needs the pid namespace). cwd and root are still the
  * host's; relative bind sources are resolved against cwd (the bundle). The
  * process must be single-threaded (umask and cwd are changed). */
 #ifndef KRILL_ROOTFS_H
@@ -22,13 +21,22 @@
 /* 1. Stops the host's mounts from propagating into ours ("/" rslave, or
  * linux.rootfsPropagation), bind-mounts ROOTFS onto itself, does every
  * entry of "mounts" in order, and populates /dev (unless it is a bind).
- * The createContainer hooks run after this, in the old root.
- * A v1 "cgroup" mount without a cgroup namespace binds CG's directories
- * (NULL: the calling process's own cgroups); CG_WAIT (may be NULL) is called
- * before it, because `create` makes them while init mounts. */
+ * The createContainer hooks run after this, in the old root.  A "cgroup"
+ * mount puts CG_PLAN at its destination (NULL: it fails).  Or in steps,
+ * for a caller that has something to do between two mounts: */
 int kr_rootfs_mount (const oci_config *cfg, const char *rootfs,
-                     const kr_cgroup *cg, int (*cg_wait) (void *, kr_error **),
-                     void *cg_wait_arg, kr_error **err);
+                     const kr_cgroup_mount_plan *cg_plan, kr_error **err);
+/* 1a. The propagation and the self bind; *ROOTFD: an O_PATH fd on it. */
+int kr_rootfs_mount_begin (const oci_config *cfg, const char *rootfs, int *rootfd,
+                           kr_error **err);
+/* The index of CFG's first "cgroup" mount; mounts_len when it has none. */
+size_t kr_rootfs_first_cgroup_mount (const oci_config *cfg);
+/* 1b. The mounts [FROM, TO) of CFG, in order. */
+int kr_rootfs_mount_range (const oci_config *cfg, const char *rootfs, int rootfd,
+                           const kr_cgroup_mount_plan *cg_plan, size_t from, size_t to,
+                           kr_error **err);
+/* 1c. /dev populated. */
+int kr_rootfs_mount_end (const oci_config *cfg, int rootfd, kr_error **err);
 
 /* 2. pivot_root (or MS_MOVE + chroot when NO_PIVOT, runc's --no-pivot),
  * the shared/unbindable root propagation, and stdio that was the host's

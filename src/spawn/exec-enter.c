@@ -156,7 +156,7 @@ enter (kr_exec_child *c, kr_error **err)
     return -1;
   /* In the cgroup before it enters: so is all it clones.  It moves itself
    * (kr_cgroup_attach), before close_host_fds takes the cgroup's fds. */
-  if (kr_cgroup_attach_sub (c->cg, 0, c->cg_in_v2, c->cgroups, c->cgroups_len, err) < 0)
+  if (kr_cgroup_attach_sub (c->cg, 0, c->born_in_cgroup, c->cgroups, c->cgroups_len, err) < 0)
     return -1;
   if (set_oom_score_adj (c->p, err) < 0)
     return -1;

@@ -28,7 +28,7 @@ typedef struct kr_exec_child
   kr_cgroup *cg;    /* the container's; the helper enters it */
   char *const *cgroups; /* exec --cgroup */
   size_t cgroups_len;
-  bool cg_in_v2;    /* the helper was cloned into the v2 leaf */
+  bool born_in_cgroup; /* the helper was born in the cgroup's birth directory */
 } kr_exec_child;
 
 /* C1, in a fork of the caller; never returns. */

@@ -153,13 +153,11 @@ create_hooks (const kr_init_ctx *c, kr_error **err)
   return kr_hooks_run (h, KR_HOOK_CREATE_CONTAINER, json, c->rootfs, NULL, err);
 }
 
-/* The parent makes the v1 directories and sets the limits while init
+/* The parent makes the rest of the cgroup and sets the limits while init
  * mounts; it says when they are there. */
 static int
-wait_cgroup (void *arg, kr_error **err)
+wait_cgroup (kr_init_ctx *c, kr_error **err)
 {
-  kr_init_ctx *c = arg;
-
   if (c->cg_ready)
     return 0;
   if (kr_sync_wait (c->sync_fd, KR_SYNC_CGROUP, err) < 0)
@@ -173,7 +171,25 @@ enter_cgroup (kr_init_ctx *c, kr_error **err)
 {
   if (wait_cgroup (c, err) < 0)
     return -1;
-  return kr_cgroup_enter (c->cg, c->cg_in_v2, err);
+  return kr_cgroup_enter (c->cg, c->born_in_cgroup, err);
+}
+
+/* The config's mounts in order; the first "cgroup" mount waits, when its
+ * plan shows what the parent is still making, until the parent is done. */
+static int
+mount_rootfs (kr_init_ctx *c, kr_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+  size_t n = c->cfg->mounts_len, first = kr_rootfs_first_cgroup_mount (c->cfg);
+
+  if (kr_rootfs_mount_begin (c->cfg, c->rootfs, &rootfd, err) < 0
+      || kr_rootfs_mount_range (c->cfg, c->rootfs, rootfd, c->cg_plan, 0, first, err) < 0)
+    return -1;
+  if (first < n && c->cg_plan && c->cg_plan->needs_make && wait_cgroup (c, err) < 0)
+    return -1;
+  if (kr_rootfs_mount_range (c->cfg, c->rootfs, rootfd, c->cg_plan, first, n, err) < 0)
+    return -1;
+  return kr_rootfs_mount_end (c->cfg, rootfd, err);
 }
 
 static int
@@ -195,7 +211,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
   /* Relative bind sources are relative to the bundle, as in runc. */
   if (chdir (c->bundle) < 0)
     return kr_error_set (err, errno, "chdir to bundle %s", c->bundle);
-  if (kr_rootfs_mount (c->cfg, c->rootfs, c->cg, wait_cgroup, c, err) < 0)
+  if (mount_rootfs (c, err) < 0)
     return -1;
   /* Otherwise after the mounts, as the namespaces made by clone3 are: what
    * krill builds for the container is charged to krill's caller, what

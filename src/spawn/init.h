@@ -30,7 +30,8 @@ typedef struct kr_init_ctx
   int preserve_fds;
   oci_state hook_state;        /* the hooks' state but status and pid */
   kr_cgroup *cg;               /* made by the parent; init enters it */
-  bool cg_in_v2;               /* cloned into its v2 cgroup already */
+  const kr_cgroup_mount_plan *cg_plan; /* for a "cgroup" mount; NULL: none */
+  bool born_in_cgroup;         /* born in the cgroup's birth directory */
   bool cg_ready;               /* the parent said KR_SYNC_CGROUP */
 } kr_init_ctx;
 

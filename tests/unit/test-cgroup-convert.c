@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cgroup/convert.h"
+#include "cgroup/resources.h"
 #include "base/util.h"
 
 static int passed, failed;
@@ -231,8 +232,8 @@ test_checks (void)
   r = (oci_resources) { .rdma = &rd, .rdma_len = 1 };
   expect_check ("rdma without limits", false, &r, "linux.resources.rdma.mlx: needs hcaHandles or hcaObjects");
 
-  check ("nothing set", !kr_cg_resources_set (&(oci_resources) { 0 }), "");
-  check ("NULL", !kr_cg_resources_set (NULL), "");
+  check ("nothing set", !kr_cgroup_resources_set (&(oci_resources) { 0 }), "");
+  check ("NULL", !kr_cgroup_resources_set (NULL), "");
 }
 
 int

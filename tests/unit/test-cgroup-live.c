@@ -275,7 +275,7 @@ test_main (void)
   printf ("# mode %s, %zu hierarchies\n",
           cg->mode == KR_CG_UNIFIED ? "unified" : cg->mode == KR_CG_HYBRID ? "hybrid" : "legacy", cg->n);
 
-  int v2fd = kr_cgroup_v2_fd (cg);
+  int v2fd = kr_cgroup_birth_fd (cg);
   kr_cg_hier *v2 = NULL;
   bool entered = false;
   for (size_t i = 0; i < cg->n; i++)

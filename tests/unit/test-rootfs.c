@@ -141,7 +141,7 @@ build_rootfs (void)
 static int
 rootfs_setup (const oci_config *cfg, const char *root, bool no_pivot, kr_error **err)
 {
-  if (kr_rootfs_mount (cfg, root, NULL, NULL, NULL, err) < 0
+  if (kr_rootfs_mount (cfg, root, NULL, err) < 0
       || kr_rootfs_pivot (cfg, root, no_pivot, err) < 0
       || kr_rootfs_finalize (cfg, err) < 0)
     return kr_error_prefix (err, "rootfs");
