@@ -221,23 +221,6 @@ kr_cgroup_make (kr_cgroup *cg, kr_error **err)
 }
 
 int
-kr_cgroup_create (const char *cgroups_path, const char *id, kr_cgroup **out, kr_error **err)
-{
-  kr_cgroup *cg = NULL;
-
-  if (kr_cgroup_resolve (cgroups_path, id, &cg, err) < 0)
-    return -1;
-  if (kr_cgroup_prepare (cg, err) < 0 || kr_cgroup_make (cg, err) < 0)
-    {
-      kr_cgroup_destroy (cg, NULL);
-      kr_cgroup_free (cg);
-      return -1;
-    }
-  *out = cg;
-  return 0;
-}
-
-int
 kr_cg_birth_fd (kr_cgroup *cg)
 {
   for (size_t i = 0; i < cg->n; i++)

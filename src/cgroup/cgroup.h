@@ -45,12 +45,7 @@
 
 typedef struct kr_cgroup kr_cgroup;
 
-/* Makes every missing directory of the container's cgroup in every hierarchy,
- * remembering which it made (an existing cgroup is joined and later left in
- * place).  On failure nothing it made is left behind. */
-int kr_cgroup_create (const char *cgroups_path, const char *id, kr_cgroup **out,
-                      kr_error **err);
-/* kr_cgroup_create in steps, so that `create` makes most of the cgroup
+/* The container's cgroup in steps, so that `create` makes most of it
  * while init is already at work: where the cgroup goes (no directory made
  * yet); what must exist before the first process is born (the directory
  * kr_cgroup_birth_fd gives, if the host has one); the rest.  After a failed

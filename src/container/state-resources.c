@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cgroup/resources.h"
+#include "base/file.h"
 #include "base/fs.h"
 #include "base/util.h"
 
@@ -37,9 +38,7 @@ kr_state_resources_write (int dirfd, const oci_resources *r, kr_error **err)
 {
   oci_resources copy = *r;
   _cleanup_free_ char *json = NULL;
-  _cleanup_close_ int fd = -1;
   char *msg = NULL;
-  size_t len, off = 0;
 
   copy.devices = NULL;
   copy.devices_len = 0;
@@ -49,24 +48,9 @@ kr_state_resources_write (int dirfd, const oci_resources *r, kr_error **err)
       kr_error_take (err, 0, msg);
       return kr_error_prefix (err, "write " KR_RESOURCES_FILE);
     }
-  len = strlen (json);
-  fd = openat (dirfd, KR_RESOURCES_FILE ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return kr_error_set (err, errno, "open " KR_RESOURCES_FILE ".tmp");
-  while (off < len)
-    {
-      ssize_t n = write (fd, json + off, len - off);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return kr_error_set (err, errno, "write " KR_RESOURCES_FILE ".tmp");
-      off += (size_t) n;
-    }
-  /* The rename alone is atomic for readers; no fsync: the state dir is on
-   * a tmpfs (/run) like runc's, and a crash takes the container with it. */
-  if (renameat (dirfd, KR_RESOURCES_FILE ".tmp", dirfd, KR_RESOURCES_FILE) < 0)
-    return kr_error_set (err, errno, "rename " KR_RESOURCES_FILE);
-  return 0;
+  /* Not durable: the state dir is on a tmpfs (/run) like runc's, and a
+   * crash takes the container with it. */
+  return kr_write_file_atomic (dirfd, KR_RESOURCES_FILE, json, strlen (json), 0600, false, err);
 }
 
 int

@@ -22,6 +22,26 @@
 
 #include "check.h"
 
+/* resolve, prepare and make in one go, as create does them in steps:
+ * every missing directory made, an existing cgroup joined; on failure
+ * nothing made is left. */
+static int
+cgroup_create (const char *cgroups_path, const char *id, kr_cgroup **out, kr_error **err)
+{
+  kr_cgroup *cg = NULL;
+
+  if (kr_cgroup_resolve (cgroups_path, id, &cg, err) < 0)
+    return -1;
+  if (kr_cgroup_prepare (cg, err) < 0 || kr_cgroup_make (cg, err) < 0)
+    {
+      kr_cgroup_destroy (cg, NULL);
+      kr_cgroup_free (cg);
+      return -1;
+    }
+  *out = cg;
+  return 0;
+}
+
 static char prefix[64];
 static pid_t children[4];
 static char *mounts[32];
@@ -259,7 +279,7 @@ test_main (void)
   pid_t pid;
 
   snprintf (path, sizeof path, "%s/cg1", prefix);
-  if (kr_cgroup_create (path, "ignored", &cg, &err) < 0)
+  if (cgroup_create (path, "ignored", &cg, &err) < 0)
     {
       check ("create", false, "%s", err->msg);
       return;
@@ -343,8 +363,8 @@ test_join (void)
 
   snprintf (path, sizeof path, "%s-j", prefix);
   snprintf (sub, sizeof sub, "%s-j/sub", prefix);
-  if (kr_cgroup_create (path, NULL, &owner, &err) < 0
-      || kr_cgroup_create (path, NULL, &joined, &err) < 0)
+  if (cgroup_create (path, NULL, &owner, &err) < 0
+      || cgroup_create (path, NULL, &joined, &err) < 0)
     {
       check ("join/create", false, "%s", err->msg);
       goto out;
@@ -363,7 +383,7 @@ test_join (void)
       goto out;
     }
   CHECK_CALL ("join/attach", kr_cgroup_attach (joined, children[1], &err));
-  if (kr_cgroup_create (sub, NULL, &nested, &err) < 0)
+  if (cgroup_create (sub, NULL, &nested, &err) < 0)
     {
       check ("join/create-nested", false, "%s", err->msg);
       goto out;
@@ -411,7 +431,7 @@ test_create_failure (void)
 
   snprintf (made, sizeof made, "%s-e", prefix);
   snprintf (path, sizeof path, "%s/cgroup.procs/x", made);
-  r = kr_cgroup_create (path, NULL, &cg, &err);
+  r = cgroup_create (path, NULL, &cg, &err);
   for (size_t m = 0; m < n_mounts; m++)
     gone = gone && !exists (mounts[m], made);
   if (err)
