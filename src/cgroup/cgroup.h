@@ -279,11 +279,4 @@ kr_cgroup_freep (kr_cgroup **cg)
   kr_cgroup_free (*cg);
 }
 
-#define _cleanup_cgroup_mount_plan_ __attribute__ ((cleanup (kr_cgroup_mount_plan_freep)))
-static inline void
-kr_cgroup_mount_plan_freep (kr_cgroup_mount_plan **p)
-{
-  kr_cgroup_mount_plan_free (*p);
-}
-
 #endif

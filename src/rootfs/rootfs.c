@@ -135,18 +135,6 @@ kr_rootfs_mount_end (const oci_config *cfg, int rootfd, kr_error **err)
 }
 
 int
-kr_rootfs_mount (const oci_config *cfg, const char *rootfs,
-                 const kr_cgroup_mount_plan *cg_plan, kr_error **err)
-{
-  _cleanup_close_ int rootfd = -1;
-
-  if (kr_rootfs_mount_begin (cfg, rootfs, &rootfd, err) < 0
-      || kr_rootfs_mount_range (cfg, rootfs, rootfd, cg_plan, 0, cfg->mounts_len, err) < 0)
-    return -1;
-  return kr_rootfs_mount_end (cfg, rootfd, err);
-}
-
-int
 kr_rootfs_pivot (const oci_config *cfg, const char *rootfs, bool no_pivot,
                  kr_error **err)
 {

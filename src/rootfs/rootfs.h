@@ -22,10 +22,8 @@
  * linux.rootfsPropagation), bind-mounts ROOTFS onto itself, does every
  * entry of "mounts" in order, and populates /dev (unless it is a bind).
  * The createContainer hooks run after this, in the old root.  A "cgroup"
- * mount puts CG_PLAN at its destination (NULL: it fails).  Or in steps,
- * for a caller that has something to do between two mounts: */
-int kr_rootfs_mount (const oci_config *cfg, const char *rootfs,
-                     const kr_cgroup_mount_plan *cg_plan, kr_error **err);
+ * mount puts CG_PLAN at its destination (NULL: it fails).  In steps, so
+ * that init can wait for its cgroup between two mounts: */
 /* 1a. The propagation and the self bind; *ROOTFD: an O_PATH fd on it. */
 int kr_rootfs_mount_begin (const oci_config *cfg, const char *rootfs, int *rootfd,
                            kr_error **err);

@@ -1,4 +1,4 @@
-/* The rootfs steps (kr_rootfs_mount, _pivot, _finalize) for real, as
+/* The rootfs steps (kr_rootfs_mount_*, _pivot, _finalize) for real, as
  * root, in throwaway mount and pid namespaces: a busybox rootfs, runc's
  * default mounts plus binds, masks, read-only paths, devices, and the escapes it must refuse. The container's view is
  * printed by busybox inside it and checked here. */
@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "rootfs/rootfs.h"
 
 static int passed, failed;
@@ -136,12 +137,24 @@ build_rootfs (void)
          && write_file (q, "bound file\n", 0644);
 }
 
+/* Step 1 without a pause (init waits for its cgroup in it). */
+static int
+mount_all (const oci_config *cfg, const char *root, kr_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+
+  if (kr_rootfs_mount_begin (cfg, root, &rootfd, err) < 0
+      || kr_rootfs_mount_range (cfg, root, rootfd, NULL, 0, cfg->mounts_len, err) < 0)
+    return -1;
+  return kr_rootfs_mount_end (cfg, rootfd, err);
+}
+
 /* The three steps with nothing between them (init runs hooks, names and
  * the terminal between them). */
 static int
 rootfs_setup (const oci_config *cfg, const char *root, bool no_pivot, kr_error **err)
 {
-  if (kr_rootfs_mount (cfg, root, NULL, err) < 0
+  if (mount_all (cfg, root, err) < 0
       || kr_rootfs_pivot (cfg, root, no_pivot, err) < 0
       || kr_rootfs_finalize (cfg, err) < 0)
     return kr_error_prefix (err, "rootfs");
