@@ -92,7 +92,12 @@ int kr_cgroup_apply_devices (kr_cgroup *cg, const oci_linux *lx, kr_error **err)
  * them krill made, in the file NAME under DIRFD (written atomically), so a
  * later process can kr_cgroup_load it and kr_cgroup_destroy. */
 int kr_cgroup_save (const kr_cgroup *cg, int dirfd, const char *name, kr_error **err);
-int kr_cgroup_load (int dirfd, const char *name, kr_cgroup **out, kr_error **err);
+/* The record is refused unless every path is clean and absolute, none a
+ * hierarchy root, and (EXPECTED not NULL) it is the cgroup EXPECTED names:
+ * what kr_cgroup_path gave when the record was saved.  Only a state dir
+ * without that (a create that died half-way) passes NULL. */
+int kr_cgroup_load (int dirfd, const char *name, const char *expected, kr_cgroup **out,
+                    kr_error **err);
 
 /* SIGKILLs every process left in each cgroup krill made (cgroup.kill when
  * there is one), waits until they are gone and removes every directory krill

@@ -6,7 +6,14 @@
  *   mode hybrid
  *   1<TAB>made<TAB>controllers<TAB>mountpoint<TAB>path      one line a hierarchy
  *
- * Paths never hold a tab or a newline: kr_cg_resolve refuses them. */
+ * Paths never hold a tab or a newline: kr_cg_resolve refuses them.
+ *
+ * The record lives in the state dir, and delete kills and removes what it
+ * names: a record saying "/" would have SIGKILLed every process of the
+ * host.  So a loaded record is trusted only as far as it is consistent:
+ * clean absolute paths, never a hierarchy root, no "..", no more made
+ * components than the path has, and the container's own cgroup as
+ * state.json recorded it (check_record). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -74,8 +81,81 @@ parse_line (kr_cgroup *cg, char *line, kr_error **err)
   return 0;
 }
 
+/* "/a/b": absolute, no empty, "." or ".." component, no trailing slash.
+ * "/" is clean too (the caller refuses it where it must). */
+static int
+check_clean (const char *what, const char *p, kr_error **err)
+{
+  if (p[0] != '/')
+    return kr_error_set (err, EINVAL, "%s \"%s\" is not absolute", what, p);
+  if (strcmp (p, "/") == 0)
+    return 0;
+  for (const char *c = p + 1;; )
+    {
+      size_t n = strcspn (c, "/");
+      if (n == 2 && c[0] == '.' && c[1] == '.')
+        return kr_error_set (err, EINVAL, "%s \"%s\" holds \"..\"", what, p);
+      if (n == 0 || (n == 1 && c[0] == '.'))
+        return kr_error_set (err, EINVAL, "%s \"%s\" is not clean", what, p);
+      if (c[n] == '\0')
+        return 0;
+      c += n + 1;
+    }
+}
+
+static const char *
+last_component (const char *p)
+{
+  return strrchr (p, '/') + 1;
+}
+
+/* EXPECTED: the cgroup state.json recorded (kr_cgroup_path at create);
+ * NULL when there is none to compare (a create that died half-way). */
+static int
+check_record (const kr_cgroup *cg, const char *expected, kr_error **err)
+{
+  const char *own = NULL;
+
+  for (size_t i = 0; i < cg->n; i++)
+    {
+      const kr_cg_hier *h = &cg->h[i];
+      unsigned depth = 0;
+
+      if (check_clean ("mount point", h->mountpoint, err) < 0
+          || check_clean ("cgroup", h->path, err) < 0)
+        return -1;
+      if (strcmp (h->path, "/") == 0)
+        return kr_error_set (err, EINVAL, "cgroup \"%s\" in %s is the hierarchy root", h->path,
+                             h->mountpoint);
+      for (const char *c = h->path; *c; c++)
+        depth += *c == '/';
+      if (h->made > depth)
+        return kr_error_set (err, EINVAL, "cgroup \"%s\": %u components made, it has %u",
+                             h->path, h->made, depth);
+    }
+  if (expected == NULL)
+    return 0;
+  if (cg->n)
+    own = cg->drv->path (cg);
+  /* The hierarchy state.json's path came from must be that path; the
+   * others sit below krill's own cgroup in each when cgroupsPath was
+   * relative (a v1 host puts krill in a different cgroup in each), so only
+   * the container's own name is theirs for sure. */
+  for (size_t i = 0; i < cg->n; i++)
+    {
+      const char *p = cg->h[i].path;
+      bool ok = p == own ? strcmp (p, expected) == 0
+                         : expected[0] == '/' && strcmp (last_component (p), last_component (expected)) == 0;
+      if (!ok)
+        return kr_error_set (err, EPERM, "cgroup \"%s\" in %s is not the container's cgroup \"%s\"",
+                             p, cg->h[i].mountpoint, expected);
+    }
+  return 0;
+}
+
 int
-kr_cgroup_load (int dirfd, const char *name, kr_cgroup **out, kr_error **err)
+kr_cgroup_load (int dirfd, const char *name, const char *expected, kr_cgroup **out,
+                kr_error **err)
 {
   _cleanup_free_ char *text = NULL;
   _cleanup_cgroup_ kr_cgroup *cg = calloc (1, sizeof *cg);
@@ -117,6 +197,8 @@ kr_cgroup_load (int dirfd, const char *name, kr_cgroup **out, kr_error **err)
     }
   if (lineno < 2 || cg->mode == 0)
     return kr_error_set (err, EINVAL, "load cgroup %s: truncated", name);
+  if (check_record (cg, expected, err) < 0)
+    return kr_error_prefix (err, "load cgroup %s", name);
   *out = TAKE_PTR (cg);
   return 0;
 }

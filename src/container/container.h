@@ -43,7 +43,7 @@ int kr_container_pause (const char *root, const char *id, kr_error **err);
 int kr_container_resume (const char *root, const char *id, kr_error **err);
 /* For kill and delete: a SIGKILLed process in a frozen cgroup may die only
  * once thawed.  DIRFD is the locked state directory. */
-int kr_container_thaw_if_paused (int dirfd, kr_error **err);
+int kr_container_thaw_if_paused (int dirfd, const kr_state *st, kr_error **err);
 /* Every pid in the container's cgroup (`ps`); *PIDS is malloc'd. */
 int kr_container_pids (const char *root, const char *id, pid_t **pids, size_t *n, kr_error **err);
 

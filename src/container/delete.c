@@ -26,27 +26,11 @@ stop_init (int dirfd, const kr_state *st, bool paused, kr_error **err)
     return -1;
   /* Where the freezer holds even a SIGKILLed task, it dies only once
    * thawed: thaw after the signal, so nothing runs again but to die. */
-  if (paused && kr_container_thaw_if_paused (dirfd, err) < 0)
+  if (paused && kr_container_thaw_if_paused (dirfd, st, err) < 0)
     return -1;
   if (!kr_pidfd_wait_exit (pidfd, 10000))
     return kr_error_set (err, 0, "container init %d did not exit after SIGKILL", (int) st->pid);
   return 0;
-}
-
-static int
-remove_all (int rootfd, int dirfd, const char *id, kr_error **err)
-{
-  kr_cgroup *cg = NULL;
-
-  if (kr_cgroup_load (dirfd, KR_CGROUP_FILE, &cg, err) < 0)
-    return -1;
-  if (kr_cgroup_destroy (cg, err) < 0)
-    {
-      kr_cgroup_free (cg);
-      return -1;
-    }
-  kr_cgroup_free (cg);
-  return kr_state_remove (rootfd, id, err);
 }
 
 /* A create that died half-way (krill killed) leaves <root>/<id> without
@@ -73,7 +57,8 @@ remove_half_made (int rootfd, const char *id, kr_error **err)
     return 1;
   if (faccessat (fd, KR_CGROUP_FILE, F_OK, 0) == 0)
     {
-      if (kr_cgroup_load (fd, KR_CGROUP_FILE, &cg, err) < 0)
+      /* No state.json to compare the record with: only its own checks. */
+      if (kr_cgroup_load (fd, KR_CGROUP_FILE, NULL, &cg, err) < 0)
         return -1;
       r = kr_cgroup_destroy (cg, err);
       kr_cgroup_free (cg);
@@ -114,6 +99,7 @@ kr_container_delete (const char *root, const char *id, bool force, kr_error **er
   _cleanup_state_ kr_state *st = NULL;
   _cleanup_error_ kr_error *open_err = NULL, *cfg_err = NULL;
   __attribute__ ((cleanup (oci_config_freep))) oci_config *cfg = NULL;
+  _cleanup_cgroup_ kr_cgroup *cg = NULL;
   kr_status status;
 
   if (kr_id_validate (id, err) < 0 || kr_state_root_open (root, &rootfd, err) < 0)
@@ -134,7 +120,9 @@ kr_container_delete (const char *root, const char *id, bool force, kr_error **er
       *err = TAKE_PTR (open_err);
       return -1;
     }
-  if (kr_state_read (dirfd, &st, err) < 0)
+  /* The record says what to kill and remove: checked before anything is
+   * signalled, so a record that is not the container's stops it all. */
+  if (kr_state_read (dirfd, &st, err) < 0 || kr_state_cgroup_load (dirfd, st, &cg, err) < 0)
     return -1;
   status = kr_state_status (dirfd, st);
   switch (status)
@@ -156,7 +144,7 @@ kr_container_delete (const char *root, const char *id, bool force, kr_error **er
   /* Read before the state dir goes; the bundle may be gone already. */
   if (kr_state_read_config (dirfd, &cfg, &cfg_err) < 0)
     kr_log ("warning", "poststop hooks not run: %s", cfg_err->msg);
-  if (remove_all (rootfd, dirfd, id, err) < 0)
+  if (kr_cgroup_destroy (cg, err) < 0 || kr_state_remove (rootfd, id, err) < 0)
     return -1;
   poststop (cfg, st);
   return 0;

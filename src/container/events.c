@@ -45,7 +45,7 @@ kr_events_open (const char *root, const char *id, bool watch, kr_events **out, k
       return kr_error_set (err, errno, "events");
     }
   ev->pidfd = -1;
-  if (kr_cgroup_load (dirfd, KR_CGROUP_FILE, &ev->cg, err) < 0)
+  if (kr_state_cgroup_load (dirfd, st, &ev->cg, err) < 0)
     goto fail;
   if (watch
       && (kr_pidfd_open_init (st, &ev->pidfd, err) < 0

@@ -202,7 +202,7 @@ exec_steps (const kr_exec_opts *o, struct exec_run *r, kr_created *out, kr_error
       || namespaces_to_join (r->st->pid, &c.ns_flags, err) < 0
       || load_seccomp (r->dirfd, &r->seccomp, err) < 0)
     return -1;
-  if (kr_cgroup_load (r->dirfd, KR_CGROUP_FILE, &r->cg, err) < 0)
+  if (kr_state_cgroup_load (r->dirfd, r->st, &r->cg, err) < 0)
     return -1;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sync) < 0)
     return kr_error_set (err, errno, "socketpair");

@@ -10,14 +10,14 @@
 #include "base/util.h"
 
 static int
-kill_all (int dirfd, int signum, kr_error **err)
+kill_all (int dirfd, const kr_state *st, int signum, kr_error **err)
 {
   kr_cgroup *cg = NULL;
   _cleanup_free_ pid_t *pids = NULL;
   size_t n = 0;
   int ret = 0;
 
-  if (kr_cgroup_load (dirfd, KR_CGROUP_FILE, &cg, err) < 0)
+  if (kr_state_cgroup_load (dirfd, st, &cg, err) < 0)
     return -1;
   if (kr_cgroup_pids (cg, &pids, &n, err) < 0)
     ret = -1;
@@ -42,17 +42,17 @@ kr_container_kill (const char *root, const char *id, int signum, bool all, kr_er
     {
       /* runc lets --all clean up what a dead init left in the cgroup. */
       if (all)
-        return kill_all (dirfd, signum, err);
+        return kill_all (dirfd, st, signum, err);
       return kr_error_set (err, 0, "container not running");
     }
   if (kr_pidfd_open_init (st, &pidfd, err) < 0)
     return -1;
-  if ((all ? kill_all (dirfd, signum, err) : kr_pidfd_signal (pidfd, signum, err)) < 0)
+  if ((all ? kill_all (dirfd, st, signum, err) : kr_pidfd_signal (pidfd, signum, err)) < 0)
     return -1;
   /* A frozen cgroup's task may keep a SIGKILL pending until the thaw
    * (the freezer controller's freeze does); runc thaws a paused container
    * after sending it (other signals wait for `resume`). */
   if (signum == SIGKILL && status == KR_STATUS_PAUSED)
-    return kr_container_thaw_if_paused (dirfd, err);
+    return kr_container_thaw_if_paused (dirfd, st, err);
   return 0;
 }

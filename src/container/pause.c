@@ -25,7 +25,7 @@ set_frozen (const char *root, const char *id, bool freeze, kr_error **err)
     return kr_error_set (err, 0, "container not running");
   if (!freeze && status != KR_STATUS_PAUSED)
     return kr_error_set (err, 0, "container not paused");
-  if (kr_cgroup_load (dirfd, KR_CGROUP_FILE, &cg, err) < 0)
+  if (kr_state_cgroup_load (dirfd, st, &cg, err) < 0)
     return -1;
   return kr_cgroup_freeze (cg, freeze, err);
 }
@@ -43,12 +43,12 @@ kr_container_resume (const char *root, const char *id, kr_error **err)
 }
 
 int
-kr_container_thaw_if_paused (int dirfd, kr_error **err)
+kr_container_thaw_if_paused (int dirfd, const kr_state *st, kr_error **err)
 {
   _cleanup_cgroup_ kr_cgroup *cg = NULL;
   bool frozen = false;
 
-  if (kr_cgroup_load (dirfd, KR_CGROUP_FILE, &cg, err) < 0
+  if (kr_state_cgroup_load (dirfd, st, &cg, err) < 0
       || kr_cgroup_is_frozen (cg, &frozen, err) < 0)
     return -1;
   return frozen ? kr_cgroup_freeze (cg, false, err) : 0;

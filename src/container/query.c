@@ -85,11 +85,12 @@ int
 kr_container_pids (const char *root, const char *id, pid_t **pids, size_t *n, kr_error **err)
 {
   _cleanup_close_ int dirfd = -1;
+  _cleanup_state_ kr_state *st = NULL;
   kr_cgroup *cg = NULL;
   int r;
 
-  if (kr_state_open_container (root, id, false, &dirfd, NULL, err) < 0
-      || kr_cgroup_load (dirfd, KR_CGROUP_FILE, &cg, err) < 0)
+  if (kr_state_open_container (root, id, false, &dirfd, &st, err) < 0
+      || kr_state_cgroup_load (dirfd, st, &cg, err) < 0)
     return -1;
   r = kr_cgroup_pids (cg, pids, n, err);
   kr_cgroup_free (cg);

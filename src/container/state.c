@@ -283,6 +283,13 @@ kr_state_read_config (int dirfd, oci_config **out, kr_error **err)
 }
 
 int
+kr_state_cgroup_load (int dirfd, const kr_state *st, kr_cgroup **cg, kr_error **err)
+{
+  /* No cgroupPath in state.json: then no record can be the container's. */
+  return kr_cgroup_load (dirfd, KR_CGROUP_FILE, st->cgroup_path ? st->cgroup_path : "", cg, err);
+}
+
+int
 kr_state_remove (int rootfd, const char *id, kr_error **err)
 {
   _cleanup_close_ int fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -379,13 +386,13 @@ kr_proc_stat (pid_t pid, unsigned long long *start_time, char *state)
 }
 
 static bool
-cgroup_frozen (int dirfd)
+cgroup_frozen (int dirfd, const kr_state *st)
 {
   kr_cgroup *cg = NULL;
   bool frozen = false;
 
   /* No cgroup record (being created) or no freezer: not paused. */
-  if (kr_cgroup_load (dirfd, KR_CGROUP_FILE, &cg, NULL) < 0)
+  if (kr_state_cgroup_load (dirfd, st, &cg, NULL) < 0)
     return false;
   if (kr_cgroup_is_frozen (cg, &frozen, NULL) < 0)
     frozen = false;
@@ -404,7 +411,7 @@ kr_state_status (int dirfd, const kr_state *st)
     return KR_STATUS_STOPPED;
   /* Only a live container can be paused; runc asks the freezer before the
    * fifo, so a frozen created container is paused too. */
-  if (cgroup_frozen (dirfd))
+  if (cgroup_frozen (dirfd, st))
     return KR_STATUS_PAUSED;
   if (faccessat (dirfd, KR_EXEC_FIFO, F_OK, 0) == 0)
     return KR_STATUS_CREATED;

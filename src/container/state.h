@@ -61,6 +61,11 @@ int kr_state_read (int dirfd, kr_state **out, kr_error **err);
 char *kr_state_read_file (int dirfd, const char *name, size_t *len, kr_error **err);
 /* The saved config.json; *OUT is NULL when the state dir has none. */
 int kr_state_read_config (int dirfd, oci_config **out, kr_error **err);
+
+struct kr_cgroup;
+/* The cgroup record of the container ST describes (kr_cgroup_load), refused
+ * unless it is the cgroup create recorded in state.json. */
+int kr_state_cgroup_load (int dirfd, const kr_state *st, struct kr_cgroup **cg, kr_error **err);
 /* Removes <root>/<id> and what krill put in it. */
 int kr_state_remove (int rootfd, const char *id, kr_error **err);
 void kr_state_free (kr_state *st);

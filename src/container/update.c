@@ -253,7 +253,7 @@ kr_container_update (const char *root, const char *id, oci_resources *upd, kr_er
     return -1;
   if (kr_state_status (dirfd, st) == KR_STATUS_STOPPED)
     return kr_error_set (err, 0, "container not running");
-  if (kr_cgroup_load (dirfd, KR_CGROUP_FILE, &cg, err) < 0)
+  if (kr_state_cgroup_load (dirfd, st, &cg, err) < 0)
     return -1;
   if (kr_state_resources_read (dirfd, &cur, err) < 0 || kr_state_resources_read (dirfd, &old, err) < 0)
     goto out;

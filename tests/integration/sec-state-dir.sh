@@ -13,7 +13,9 @@ make_victim() {
   sleep 1000 &
   echo $! >"$T/victim.pid"
   trap victim_cleanup EXIT
-  while IFS=$'\t' read -r _ _ _ mp _; do
+  # awk: the unified line's controllers field is empty, read would skip it
+  for mp in $(awk -F'\t' 'NR > 2 { print $4 }' "$T/state/$ID/cgroup"); do
+    case $mp in /sys/fs/cgroup/*) ;; *) fail "unexpected mount point $mp" ;; esac
     d=$mp$CG_BASE/victim
     mkdir -p "$d"
     # a new cpuset has no cpus until given its parent's
@@ -22,7 +24,7 @@ make_victim() {
       cat "$mp$CG_BASE/cpuset.mems" >"$d/cpuset.mems"
     fi
     echo "$(cat "$T/victim.pid")" >"$d/cgroup.procs"
-  done < <(tail -n +3 "$T/state/$ID/cgroup")
+  done
 }
 
 # The record rewritten to name the victim instead of the container's cgroup.

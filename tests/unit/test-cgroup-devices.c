@@ -298,7 +298,7 @@ test_save_load (void)
     goto out;
   for (size_t i = 0; i < cg->n; i++)
     cg->h[i].made = i % 3;
-  if (kr_cgroup_save (cg, dfd, "cgroup", &err) < 0 || kr_cgroup_load (dfd, "cgroup", &back, &err) < 0)
+  if (kr_cgroup_save (cg, dfd, "cgroup", &err) < 0 || kr_cgroup_load (dfd, "cgroup", kr_cgroup_path (cg), &back, &err) < 0)
     goto out;
   a = layout (cg);
   b = layout (back);
@@ -313,7 +313,7 @@ test_save_load (void)
     int fd = openat (dfd, "bad", O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dprintf (fd, "krill-cgroup 1\nmode hybrid\n1\t0\tcpu\n");
     close (fd);
-    int r = kr_cgroup_load (dfd, "bad", &x, &e2);
+    int r = kr_cgroup_load (dfd, "bad", NULL, &x, &e2);
     check ("save-load/rejects-bad-line", r < 0 && strstr (e2->msg, "load cgroup bad:3") != NULL,
            "r=%d %s", r, e2 ? e2->msg : "");
     kr_cgroup_free (x);

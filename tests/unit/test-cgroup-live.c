@@ -328,7 +328,7 @@ test_main (void)
     }
   kr_error_free (&err);
   CHECK_CALL ("save", kr_cgroup_save (cg, sfd, "cgroup", &err));
-  CHECK_CALL ("load", kr_cgroup_load (sfd, "cgroup", &back, &err));
+  CHECK_CALL ("load", kr_cgroup_load (sfd, "cgroup", kr_cgroup_path (cg), &back, &err));
   check ("save-load-same", back && back->n == cg->n && strcmp (kr_cgroup_path (back), path) == 0,
          "loaded cgroup differs");
   unlinkat (sfd, "cgroup", 0);
