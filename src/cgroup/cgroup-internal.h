@@ -87,6 +87,7 @@ struct kr_cgroup_driver
   int (*freeze) (kr_cgroup *cg, bool freeze, kr_error **err);
   int (*is_frozen) (kr_cgroup *cg, bool *frozen, kr_error **err);
   int (*pids) (kr_cgroup *cg, pid_t **pids, size_t *n, kr_error **err);
+  int (*signal) (kr_cgroup *cg, int sig, kr_error **err);
   /* OUT zeroed; the caller sorts and clears. */
   int (*stats) (kr_cgroup *cg, kr_cgroup_stats *out, kr_error **err);
   int (*oom_watch) (kr_cgroup *cg, kr_cg_oom **out, kr_error **err);
@@ -149,6 +150,10 @@ int kr_cg_attach_sub (kr_cgroup *cg, pid_t pid, bool born_in, char *const *args,
 /* --- procs.c: both cgroupfs drivers' destroy; pids of hierarchy H */
 int kr_cg_destroy (kr_cgroup *cg, kr_error **err);
 int kr_cg_pids_of (kr_cg_hier *h, pid_t **pids, size_t *n, kr_error **err);
+/* SIG to every process in CG: cgroup.kill for a SIGKILL where a v2
+ * hierarchy has it, else each process listed in H (and below) that is
+ * proven to be in it (see signal_batch). */
+int kr_cg_signal_all (kr_cgroup *cg, kr_cg_hier *h, int sig, kr_error **err);
 /* --- freezer.c, stats.c, oom.c: per driver */
 int kr_cg_v1_freeze (kr_cgroup *cg, bool freeze, kr_error **err);
 int kr_cg_v1_is_frozen (kr_cgroup *cg, bool *frozen, kr_error **err);

@@ -322,6 +322,12 @@ kr_cgroup_is_frozen (kr_cgroup *cg, bool *frozen, kr_error **err)
 }
 
 int
+kr_cgroup_signal (kr_cgroup *cg, int sig, kr_error **err)
+{
+  return cg->drv->signal (cg, sig, err);
+}
+
+int
 kr_cgroup_pids (kr_cgroup *cg, pid_t **pids, size_t *n, kr_error **err)
 {
   return cg->drv->pids (cg, pids, n, err);

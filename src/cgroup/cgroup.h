@@ -105,6 +105,11 @@ int kr_cgroup_load (int dirfd, const char *name, const char *expected, kr_cgroup
  * made parent that someone else has started using.  Safe to call twice. */
 int kr_cgroup_destroy (kr_cgroup *cg, kr_error **err);
 
+/* SIG to every process in the cgroup and below it: a SIGKILL through
+ * cgroup.kill where there is one, else to each process proven (by pidfd) to
+ * be in it when signalled, so a pid reused meanwhile is never hit. */
+int kr_cgroup_signal (kr_cgroup *cg, int sig, kr_error **err);
+
 /* Every pid in the cgroup and below it (the v2 leaf, else the devices
  * hierarchy). *PIDS is malloc'd. */
 int kr_cgroup_pids (kr_cgroup *cg, pid_t **pids, size_t *n, kr_error **err);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,8 +64,15 @@ typedef struct pidvec
   size_t n, cap;
 } pidvec;
 
-/* Appends the pids of DIRFD's cgroup.procs and of every cgroup below. */
-static int collect (int dirfd, pidvec *out, kr_error **err);
+/* Appends the pids of DIRFD's cgroup.procs (only: RECURSE false) or of it
+ * and every cgroup below. */
+static int collect_at (int dirfd, bool recurse, pidvec *out, kr_error **err);
+
+static int
+collect (int dirfd, pidvec *out, kr_error **err)
+{
+  return collect_at (dirfd, true, out, err);
+}
 
 static int
 collect_child (int dirfd, int sub, const char *name, void *arg, kr_error **err)
@@ -76,7 +84,7 @@ collect_child (int dirfd, int sub, const char *name, void *arg, kr_error **err)
 }
 
 static int
-collect (int dirfd, pidvec *out, kr_error **err)
+collect_at (int dirfd, bool recurse, pidvec *out, kr_error **err)
 {
   _cleanup_free_ char *procs = NULL;
 
@@ -98,7 +106,7 @@ collect (int dirfd, pidvec *out, kr_error **err)
         }
       out->v[out->n++] = (pid_t) v;
     }
-  return each_child (dirfd, collect_child, out, err);
+  return recurse ? each_child (dirfd, collect_child, out, err) : 0;
 }
 
 int
@@ -119,26 +127,141 @@ kr_cg_pids_of (kr_cg_hier *h, pid_t **pids, size_t *n, kr_error **err)
   return 0;
 }
 
-/* SIGKILLs what is in DIRFD and below; *LEFT says whether there was any. */
+/* How many processes are pinned by a pidfd at a time. */
+#define KR_CG_SIGNAL_BATCH 256
+
+static bool
+listed (const pidvec *v, pid_t pid)
+{
+  for (size_t i = 0; i < v->n; i++)
+    if (v->v[i] == pid)
+      return true;
+  return false;
+}
+
+/* Sends SIG to PIDS[0..N) (read from DIRFD's cgroup.procs), each only once
+ * proven to be in the cgroup, so that a pid reused by a process elsewhere
+ * on the host between listing and signalling is never hit: a pidfd pins
+ * the process the pid named when it was opened; if that pid is still
+ * listed in cgroup.procs read after that, and the pidfd's process is not
+ * reaped yet when signalled (pidfd_send_signal fails with ESRCH once it
+ * is), the pid named that same process all along, so it was in the
+ * cgroup.  Costs one pidfd_open and one pidfd_send_signal a process and
+ * one more read of cgroup.procs a batch; no freezer needed. */
 static int
-kill_tree (int dirfd, bool *left, kr_error **err)
+signal_batch (int dirfd, const pid_t *pids, size_t n, int sig, kr_error **err)
+{
+  int fds[KR_CG_SIGNAL_BATCH];
+  pidvec again = { 0 };
+  int ret = 0;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      fds[i] = (int) syscall (SYS_pidfd_open, pids[i], 0);
+      if (fds[i] < 0 && errno != ESRCH)
+        {
+          ret = kr_error_set (err, errno, "pidfd_open %d", (int) pids[i]);
+          n = i;
+          goto out;
+        }
+    }
+  if (collect_at (dirfd, false, &again, err) < 0)
+    {
+      ret = -1;
+      goto out;
+    }
+  for (size_t i = 0; i < n; i++)
+    if (fds[i] >= 0 && listed (&again, pids[i])
+        && syscall (SYS_pidfd_send_signal, fds[i], sig, NULL, 0) < 0 && errno != ESRCH)
+      {
+        ret = kr_error_set (err, errno, "kill %d", (int) pids[i]);
+        break;
+      }
+out:
+  for (size_t i = 0; i < n; i++)
+    if (fds[i] >= 0)
+      close (fds[i]);
+  free (again.v);
+  return ret;
+}
+
+/* SIG to every process in DIRFD's cgroup and below; *LEFT (may be NULL)
+ * says whether there was any. */
+static int signal_tree (int dirfd, int sig, bool *left, kr_error **err);
+
+typedef struct signal_arg
+{
+  int sig;
+  bool *left;
+} signal_arg;
+
+static int
+signal_child (int dirfd, int sub, const char *name, void *arg, kr_error **err)
+{
+  signal_arg *a = arg;
+  (void) dirfd;
+  if (signal_tree (sub, a->sig, a->left, err) < 0)
+    return kr_error_prefix (err, "%s", name);
+  return 0;
+}
+
+static int
+signal_tree (int dirfd, int sig, bool *left, kr_error **err)
 {
   pidvec v = { 0 };
+  signal_arg a = { sig, left };
 
-  if (collect (dirfd, &v, err) < 0)
+  if (collect_at (dirfd, false, &v, err) < 0)
     {
       free (v.v);
       return -1;
     }
-  for (size_t i = 0; i < v.n; i++)
-    if (kill (v.v[i], SIGKILL) < 0 && errno != ESRCH)
-      {
-        int e = errno;
-        free (v.v);
-        return kr_error_set (err, e, "kill %d", (int) v.v[i]);
-      }
-  *left = v.n > 0;
+  if (v.n && left)
+    *left = true;
+  for (size_t i = 0; i < v.n; i += KR_CG_SIGNAL_BATCH)
+    {
+      size_t k = v.n - i < KR_CG_SIGNAL_BATCH ? v.n - i : KR_CG_SIGNAL_BATCH;
+      if (signal_batch (dirfd, v.v + i, k, sig, err) < 0)
+        {
+          free (v.v);
+          return -1;
+        }
+    }
   free (v.v);
+  return each_child (dirfd, signal_child, &a, err);
+}
+
+/* SIGKILLs what is in DIRFD and below; *LEFT says whether there was any. */
+static int
+kill_tree (int dirfd, bool *left, kr_error **err)
+{
+  *left = false;
+  return signal_tree (dirfd, SIGKILL, left, err);
+}
+
+int
+kr_cg_signal_all (kr_cgroup *cg, kr_cg_hier *h, int sig, kr_error **err)
+{
+  char dir[PATH_MAX];
+
+  if (h == NULL)
+    return kr_error_set (err, ENOENT, "no cgroup to signal");
+  /* cgroup.kill kills the whole subtree in the kernel: no pid to reuse,
+   * no fork to race.  On a hybrid host the unified hierarchy has it. */
+  if (sig == SIGKILL)
+    for (size_t i = 0; i < cg->n; i++)
+      if (cg->h[i].version == 2)
+        {
+          int r;
+          if (kr_cg_open_leaf (&cg->h[i], err) < 0
+              || (r = kr_cg_v2_kill (cg->h[i].fd, err)) < 0)
+            return kr_error_prefix (err, "kill processes of %s",
+                                    kr_cg_hier_dir (&cg->h[i], dir, sizeof dir));
+          if (r == 1)
+            return 0;
+        }
+  if (kr_cg_open_leaf (h, err) < 0 || signal_tree (h->fd, sig, NULL, err) < 0)
+    return kr_error_prefix (err, "signal processes of %s", kr_cg_hier_dir (h, dir, sizeof dir));
   return 0;
 }
 

@@ -90,6 +90,12 @@ pids (kr_cgroup *cg, pid_t **out, size_t *n, kr_error **err)
 }
 
 static int
+signal_all (kr_cgroup *cg, int sig, kr_error **err)
+{
+  return kr_cg_signal_all (cg, kr_cg_leaf (cg), sig, err);
+}
+
+static int
 oom_watch (kr_cgroup *cg, kr_cg_oom **out, kr_error **err)
 {
   return kr_cg_oom_watch_at (kr_cg_leaf (cg), out, err);
@@ -112,6 +118,7 @@ const kr_cgroup_driver kr_cg_driver_v2 = {
   .freeze = kr_cg_v2_freeze,
   .is_frozen = kr_cg_v2_is_frozen,
   .pids = pids,
+  .signal = signal_all,
   .stats = kr_cg_v2_stats,
   .oom_watch = oom_watch,
   .destroy = kr_cg_destroy,

@@ -12,20 +12,11 @@
 static int
 kill_all (int dirfd, const kr_state *st, int signum, kr_error **err)
 {
-  kr_cgroup *cg = NULL;
-  _cleanup_free_ pid_t *pids = NULL;
-  size_t n = 0;
-  int ret = 0;
+  _cleanup_cgroup_ kr_cgroup *cg = NULL;
 
   if (kr_state_cgroup_load (dirfd, st, &cg, err) < 0)
     return -1;
-  if (kr_cgroup_pids (cg, &pids, &n, err) < 0)
-    ret = -1;
-  for (size_t i = 0; ret == 0 && i < n; i++)
-    if (kill (pids[i], signum) < 0 && errno != ESRCH)
-      ret = kr_error_set (err, errno, "kill %d", (int) pids[i]);
-  kr_cgroup_free (cg);
-  return ret;
+  return kr_cgroup_signal (cg, signum, err);
 }
 
 int
