@@ -78,6 +78,37 @@ kr_cg_clean_path (const char *path)
   return out;
 }
 
+/* runc cleans cgroupsPath lexically, so "/" or "/a/../.." is a hierarchy's
+ * root and "../x" quietly becomes "x".  krill refuses both: a container in
+ * the root cgroup (or in krill's own, for a relative path that resolves to
+ * nothing) is one whose `kill --all` signals the whole host, and a ".."
+ * above the start says the caller meant a place the path cannot go. */
+static int
+check_cgroups_path (const char *path, kr_error **err)
+{
+  size_t depth = 0;
+
+  for (const char *c = path; *c;)
+    {
+      size_t n = strcspn (c, "/");
+      if (n == 2 && c[0] == '.' && c[1] == '.')
+        {
+          if (depth == 0)
+            return kr_error_set (err, 0, "linux.cgroupsPath: \"%s\" climbs out of its parent with \"..\"",
+                                 path);
+          depth--;
+        }
+      else if (n > 0 && !(n == 1 && c[0] == '.'))
+        depth++;
+      c += n;
+      c += *c == '/';
+    }
+  if (depth == 0)
+    return kr_error_set (err, 0, "linux.cgroupsPath: \"%s\" resolves to %s", path,
+                         path[0] == '/' ? "the hierarchy root" : "krill's own cgroup");
+  return 0;
+}
+
 /* BASE (absolute) joined with REL (clean, relative or "."), cleaned. */
 static char *
 join_path (const char *base, const char *rel)
@@ -401,6 +432,8 @@ kr_cg_resolve (kr_cg_mode mode, const char *cgroups_path, const char *id,
     return kr_error_set (err, 0, "linux.cgroupsPath: empty, and no container id");
   if (strpbrk (src, "\t\n") != NULL)
     return kr_error_set (err, 0, "linux.cgroupsPath: control character in \"%s\"", src);
+  if (check_cgroups_path (src, err) < 0)
+    return -1;
   inner = kr_cg_clean_path (src);
   if (inner == NULL)
     return kr_error_set (err, ENOMEM, "resolve cgroup");
