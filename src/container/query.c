@@ -33,15 +33,28 @@ cmp_listed (const void *a, const void *b)
 int
 kr_container_list (const char *root, kr_listed **out, size_t *n, kr_error **err)
 {
-  _cleanup_closedir_ DIR *d = opendir (root);
+  _cleanup_closedir_ DIR *d = NULL;
+  _cleanup_error_ kr_error *e = NULL;
   kr_listed *list = NULL;
   size_t len = 0;
   struct dirent *de;
+  int fd;
 
   *out = NULL;
   *n = 0;
-  if (d == NULL)
-    return errno == ENOENT ? 0 : kr_error_set (err, errno, "open state root %s", root);
+  if (kr_state_root_open_existing (root, &fd, &e) < 0)
+    {
+      if (e->errnum == ENOENT)
+        return 0;
+      if (err)
+        *err = TAKE_PTR (e);
+      return -1;
+    }
+  if ((d = fdopendir (fd)) == NULL)
+    {
+      close (fd);
+      return kr_error_set (err, errno, "open state root %s", root);
+    }
   while ((de = readdir (d)) != NULL)
     {
       _cleanup_close_ int cfd = -1;

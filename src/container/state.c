@@ -20,11 +20,36 @@
 #include "base/util.h"
 #include "spawn/hooks.h"
 
+/* --root holds every container's state, which krill (root) acts on: a
+ * symlink there, or a directory someone else owns, would let another user
+ * choose what that state says.  ENOENT is reported with errno set and no
+ * message of its own, for callers to which a missing root means "none". */
+int
+kr_state_root_open_existing (const char *root, int *rootfd, kr_error **err)
+{
+  _cleanup_close_ int fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  struct stat st;
+
+  if (fd < 0)
+    {
+      int e = errno;
+      if (e == ELOOP || (e == ENOTDIR && lstat (root, &st) == 0 && S_ISLNK (st.st_mode)))
+        return kr_error_set (err, 0, "--root %s: is a symlink", root);
+      return kr_error_set (err, e, "--root %s", root);
+    }
+  if (fstat (fd, &st) < 0)
+    return kr_error_set (err, errno, "--root %s", root);
+  if (st.st_uid != geteuid ())
+    return kr_error_set (err, 0, "--root %s: owned by uid %u, not by krill's user %u", root,
+                         (unsigned) st.st_uid, (unsigned) geteuid ());
+  *rootfd = TAKE_FD (fd);
+  return 0;
+}
+
 int
 kr_state_root_open (const char *root, int *rootfd, kr_error **err)
 {
   _cleanup_free_ char *copy = strdup (root);
-  int fd;
 
   if (copy == NULL)
     return kr_error_set (err, ENOMEM, "state root");
@@ -39,11 +64,7 @@ kr_state_root_open (const char *root, int *rootfd, kr_error **err)
       }
   if (mkdir (copy, 0700) < 0 && errno != EEXIST)
     return kr_error_set (err, errno, "mkdir %s", copy);
-  fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return kr_error_set (err, errno, "open state root %s", root);
-  *rootfd = fd;
-  return 0;
+  return kr_state_root_open_existing (root, rootfd, err);
 }
 
 int
@@ -101,9 +122,18 @@ kr_state_open_container (const char *root, const char *id, bool lock, int *dirfd
       if (kr_state_root_open (root, &rootfd, err) < 0)
         return -1;
     }
-  else if ((rootfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-    return errno == ENOENT ? kr_error_set (err, 0, "container \"%s\" does not exist", id)
-                           : kr_error_set (err, errno, "open state root %s", root);
+  else
+    {
+      _cleanup_error_ kr_error *e = NULL;
+      if (kr_state_root_open_existing (root, &rootfd, &e) < 0)
+        {
+          if (e->errnum == ENOENT)
+            return kr_error_set (err, 0, "container \"%s\" does not exist", id);
+          if (err)
+            *err = TAKE_PTR (e);
+          return -1;
+        }
+    }
   if (kr_state_open (rootfd, id, lock, dirfd, err) < 0)
     return -1;
   if (st && kr_state_read (*dirfd, st, err) < 0)

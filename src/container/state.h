@@ -44,6 +44,9 @@ typedef struct kr_state
 
 /* Creates ROOT (0700) when missing and opens it. */
 int kr_state_root_open (const char *root, int *rootfd, kr_error **err);
+/* ROOT as it is (kr_state_root_open makes it first, each missing component
+ * 0700): refused when it is a symlink or another user's. */
+int kr_state_root_open_existing (const char *root, int *rootfd, kr_error **err);
 /* Creates <root>/<id> exclusively and locks it: of two concurrent creates of
  * one id exactly one wins; the other gets "already exists". */
 int kr_state_claim (int rootfd, const char *id, int *dirfd, kr_error **err);
