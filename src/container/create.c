@@ -23,6 +23,7 @@
 #include "container/container.h"
 #include "spawn/hooks.h"
 #include "base/file.h"
+#include "base/fs.h"
 #include "base/id.h"
 #include "rootfs/rootfs.h"
 #include "spawn/clone.h"
@@ -67,7 +68,7 @@ load_config (const char *bundle, oci_config **out, char **data, size_t *len, kr_
 static int
 resolve_rootfs (const char *bundle, const oci_root *root, char **out, kr_error **err)
 {
-  _cleanup_free_ char *joined = NULL;
+  _cleanup_free_ char *joined = NULL, *clean = NULL;
   char real[PATH_MAX];
   struct stat st;
 
@@ -79,6 +80,17 @@ resolve_rootfs (const char *bundle, const oci_root *root, char **out, kr_error *
     return kr_error_set (err, ENOMEM, "root.path");
   if (realpath (joined, real) == NULL)
     return kr_error_set (err, errno, "root.path: rootfs \"%s\"", joined);
+  /* As runc: the rootfs is named by its own path, no symlink in it (the
+   * bundle is already resolved, as runc's working directory is).  A link
+   * could be changed to point elsewhere between this and the mounts. */
+  clean = kr_fs_clean_path (joined);
+  if (clean == NULL)
+    return kr_error_set (err, ENOMEM, "root.path");
+  if (strcmp (clean, real) != 0)
+    return kr_error_set (err, 0,
+                         "root.path: rootfs \"%s\" is a symlink or has one in its path "
+                         "(it resolves to \"%s\")",
+                         joined, real);
   if (stat (real, &st) < 0 || !S_ISDIR (st.st_mode))
     return kr_error_set (err, ENOTDIR, "root.path: rootfs \"%s\"", real);
   *out = strdup (real);

@@ -26,7 +26,7 @@ test_spec_writes_runc_default() {
 test_spec_then_run() {
   # the README's flow: krill spec in a busybox bundle, then run
   mkdir -p "$T/demo"
-  ln -s "$ROOTFS_CACHE" "$T/demo/rootfs"
+  cp -a "$ROOTFS_CACHE" "$T/demo/rootfs"
   (cd "$T/demo" && "$KRILL" spec)
   jq --arg cg "$CG_BASE/demo" '.process.terminal = false | .process.args = ["echo", "inside"] | .linux.cgroupsPath = $cg' \
     "$T/demo/config.json" >"$T/c" && mv "$T/c" "$T/demo/config.json"

@@ -91,7 +91,7 @@ test_all_six_in_order_namespaces_and_state() {
   ! grep -q KRILL_TEST_MARK "$h/startContainer.env" || fail "startContainer got krill's environment"
   # cwd: the bundle for create's runtime hooks, the rootfs for createContainer (runc)
   expect_eq "$(cat "$h/createRuntime.cwd")" "$b"
-  expect_eq "$(cat "$h/createContainer.cwd")" "$(readlink -f "$b/rootfs")"
+  expect_eq "$(cat "$h/createContainer.cwd")" "$(cd "$ROOTFS_CACHE" && pwd -P)"
   expect_eq "$(cat "$h/startContainer.cwd")" "/"
   assert_nothing_left "$ID" b
 }

@@ -170,7 +170,7 @@ test_tmpfs_tmpcopyup() {
   local b out
   # a private rootfs: the test checks the image's /etc is left alone
   b=$(new_bundle b '.mounts += [{"destination": "/etc", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "nosuid", "mode=755"]}] | .process.args = ["sh", "-c", "cat /etc/motd; stat -c %a /etc; echo changed >/etc/motd; cat /etc/motd; grep -c \" /etc \" /proc/self/mountinfo"]')
-  rm "$b/rootfs"; cp -a "$ROOTFS_CACHE" "$b/rootfs"
+  private_rootfs "$b"
   out=$(k run --bundle "$b" "$ID")
   expect_eq "$out" "krill test rootfs
 755

@@ -24,16 +24,24 @@ ensure_rootfs() {
 
 # new_bundle NAME [JQ-FILTER]: $T/NAME with config.json from `krill spec`,
 # terminal off, an absolute cgroup path of the test's own, and the filter.
+# root.path is the shared rootfs itself, by its physical path: like runc,
+# krill refuses a root.path with a symlink in it.
 new_bundle() {
   local name=$1 filter=${2:-.}
   local b=$T/$name
   mkdir -p "$b"
-  ln -s "$ROOTFS_CACHE" "$b/rootfs"
   "$KRILL" spec --bundle "$b" || return 1
-  jq --arg cg "$CG_BASE/$name" \
-    '.process.terminal = false | .linux.cgroupsPath = $cg | '"$filter" \
+  jq --arg cg "$CG_BASE/$name" --arg rootfs "$(cd "$ROOTFS_CACHE" && pwd -P)" \
+    '.process.terminal = false | .linux.cgroupsPath = $cg | .root.path = $rootfs | '"$filter" \
     "$b/config.json" >"$b/config.json.new" && mv "$b/config.json.new" "$b/config.json"
   echo "$b"
+}
+
+# private_rootfs BUNDLE: a copy of the rootfs at BUNDLE/rootfs, for a test
+# that writes to it or checks the image is left alone.
+private_rootfs() {
+  cp -a "$ROOTFS_CACHE" "$1/rootfs"
+  jq '.root.path = "rootfs"' "$1/config.json" >"$1/config.json.new" && mv "$1/config.json.new" "$1/config.json"
 }
 
 k() { "$KRILL" --root "$T/state" "$@"; }

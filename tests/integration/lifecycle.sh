@@ -90,7 +90,7 @@ test_kill_signal_forms() {
   local b
   b=$(new_bundle b '.process.args = ["sh", "-c", "trap \"echo usr1 >>/tmp/sig\" USR1; trap \"echo term >>/tmp/sig; exit 0\" TERM; while :; do sleep 0.05; done"] | .root.readonly = false')
   # the rootfs is shared by all tests: give this one a private copy
-  rm "$b/rootfs"; cp -a "$ROOTFS_CACHE" "$b/rootfs"
+  private_rootfs "$b"
   k run -d --bundle "$b" "$ID"
   sleep 0.3
   # one at a time: a second USR1 sent before the first is handled merges with it

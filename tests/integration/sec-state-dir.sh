@@ -132,7 +132,6 @@ test_rootfs_symlink_refused() {
   # runc: "invalid rootfs: not an absolute path, or a symlink"
   local b rc=0
   b=$(new_bundle sl)
-  rm -rf "$b/rootfs"
   ln -s "$ROOTFS_CACHE" "$b/rootfs"
   jq '.root.path = "rootfs"' "$b/config.json" >"$b/c" && mv "$b/c" "$b/config.json"
   k create --bundle "$b" "$ID" >"$T/out" 2>"$T/err" || rc=$?
