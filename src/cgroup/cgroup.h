@@ -8,8 +8,9 @@
  * cgroupfs driver; on hybrid hosts the cgroup is made in the unified
  * hierarchy too, as runc does.
  *
- * cgroupsPath is resolved like runc's cgroupfs driver: it is first cleaned
- * lexically (a relative path can never climb above its base); absolute means
+ * cgroupsPath is resolved like runc's cgroupfs driver, cleaned lexically,
+ * except that a path resolving to a hierarchy root (or, relative, to
+ * krill's own cgroup) or with a ".." above its start is refused; absolute means
  * relative to each hierarchy's root, relative means relative to krill's own
  * cgroup in that hierarchy (/proc/self/cgroup), NULL or "" means the
  * container id, relative.
