@@ -331,15 +331,58 @@ kr_process_apply (const oci_process *p, const kr_caps *caps, const kr_seccomp *s
 
 int
 kr_process_exec (const oci_process *p, const kr_seccomp *seccomp, const char *exec_path,
-                 char **envp, kr_error **err)
+                 char **envp, int stub_fd, int report_fd, kr_error **err)
 {
+  _cleanup_free_ char **argv = NULL;
+  char report[48], stub_path[48];
+  int e;
+
   reset_signals ();
+  if (stub_fd >= 0)
+    {
+      /* Everything the stub needs, made before the filter: after it,
+       * krill's calls may be denied (malloc's included). */
+      argv = calloc (p->args_len + 3, sizeof *argv);
+      if (argv == NULL)
+        return kr_error_set (err, ENOMEM, "exec \"%s\"", exec_path);
+      if (report_fd >= 0)
+        snprintf (report, sizeof report, "krill-exec-stub:%d", report_fd);
+      else
+        snprintf (report, sizeof report, "krill-exec-stub");
+      argv[0] = report;
+      argv[1] = (char *) exec_path;
+      memcpy (argv + 2, p->args, p->args_len * sizeof *argv);
+      snprintf (stub_path, sizeof stub_path, "/proc/self/fd/%d", stub_fd);
+      /* Open across the stub's execve so that it can report its own
+       * failure there; the stub marks it close-on-exec again before the
+       * program's execve (the caller sees EOF then, as before). */
+      if (report_fd >= 0 && fcntl (report_fd, F_SETFD, 0) < 0)
+        return kr_error_set (err, errno, "exec stub: report fd %d", report_fd);
+    }
   /* The last call before execve: krill's own calls are not filtered, the
-   * profile only has to allow execve itself. runc loads it a little
-   * earlier, before it waits for `start` (it must pass a NOTIFY listener to
-   * its parent then); krill refuses NOTIFY, so nothing needs it earlier. */
+   * profile only has to allow execve itself (and execveat, see below).
+   * runc loads it a little earlier, before it waits for `start` (it must
+   * pass a NOTIFY listener to its parent then); krill refuses NOTIFY, so
+   * nothing needs it earlier. */
   if (p->no_new_privileges && kr_seccomp_load (seccomp, err) < 0)
     return -1;
-  execve (exec_path, p->args, envp);
-  return kr_error_set (err, errno, "exec \"%s\"", exec_path);
+  if (stub_fd < 0)
+    {
+      execve (exec_path, p->args, envp);
+      return kr_error_set (err, errno, "exec \"%s\"", exec_path);
+    }
+  /* krill's binary is never what runs the program's execve: the stub does
+   * (exec-stub.c in spawn/), so a program that resolves to /proc/self/exe
+   * finds the stub's sealed memfd (CVE-2019-5736). */
+  syscall (SYS_execveat, stub_fd, "", argv, envp, AT_EMPTY_PATH);
+  e = errno;
+  /* A seccomp profile may deny execveat and allow execve: the same memfd
+   * through the container's /proc. Acceptable: that path resolves inside
+   * the container, so at worst (a /proc the container remounted) it runs
+   * a file of the container's, as the container's process, which it
+   * could run anyway; krill's binary is not reachable through it. */
+  execve (stub_path, argv, envp);
+  if (errno != ENOENT)
+    e = errno;
+  return kr_error_set (err, e, "exec \"%s\"", exec_path);
 }

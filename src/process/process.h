@@ -38,8 +38,11 @@ int kr_process_prepare (const oci_process *p, char **exec_path, char ***envp, kr
 int kr_process_apply (const oci_process *p, const kr_caps *caps, const kr_seccomp *seccomp,
                       int proc_fd, int preserve_fds, kr_error **err);
 /* 3. signal dispositions and mask reset, with noNewPrivileges the seccomp
- *    filter, execve. Returns only on failure. */
+ *    filter, execve. STUB_FD >= 0: through the exec stub in that memfd
+ *    (spawn/exec-final.h), which reports its own failure to execve on
+ *    REPORT_FD (the sync socket), or with -1 on stderr as init does.
+ *    Returns only on failure. */
 int kr_process_exec (const oci_process *p, const kr_seccomp *seccomp, const char *exec_path,
-                     char **envp, kr_error **err);
+                     char **envp, int stub_fd, int report_fd, kr_error **err);
 
 #endif

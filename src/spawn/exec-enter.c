@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "spawn/exec-enter.h"
+#include "spawn/exec-final.h"
 #include "process/namespaces.h"
 #include "process/process.h"
 #include "base/procfs.h"
@@ -163,7 +164,7 @@ enter (kr_exec_child *c, kr_error **err)
   /* Non-dumpable before entering: a process of the container (without
    * CAP_SYS_PTRACE) can neither ptrace us nor open /proc/<pid>/exe
    * (krill's binary on the host) or /proc/<pid>/fd. C2 inherits it until
-   * its execve. Not a defence against CVE-2019-5736 (see init.c). */
+   * its execve, which the exec stub does (see init.c). */
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return kr_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   wipe_environment ();
@@ -179,7 +180,7 @@ enter (kr_exec_child *c, kr_error **err)
 }
 
 static int
-process_steps (kr_exec_child *c, char **exec_path, char ***envp, kr_error **err)
+process_steps (kr_exec_child *c, char **exec_path, char ***envp, int *stub_fd, kr_error **err)
 {
   if (setsid () < 0)
     return kr_error_set (err, errno, "setsid");
@@ -194,6 +195,9 @@ process_steps (kr_exec_child *c, char **exec_path, char ***envp, kr_error **err)
     return -1;
   if (kr_process_prepare (c->p, exec_path, envp, err) < 0)
     return -1;
+  /* Before apply: a filter loaded there may deny memfd_create. */
+  if (kr_exec_stub_open (3 + c->preserve_fds, stub_fd, err) < 0)
+    return -1;
   return kr_process_apply (c->p, &c->caps, c->seccomp, -1, c->preserve_fds, err);
 }
 
@@ -204,15 +208,17 @@ process_run (kr_exec_child *c)
   _cleanup_error_ kr_error *err = NULL;
   char *exec_path = NULL;
   char **envp = NULL;
+  int stub_fd = -1;
 
-  if (process_steps (c, &exec_path, &envp, &err) < 0
+  if (process_steps (c, &exec_path, &envp, &stub_fd, &err) < 0
       || kr_sync_send (c->sync_fd, KR_SYNC_READY, &err) < 0)
     {
       kr_sync_send_error (c->sync_fd, err);
       _exit (127); /* a forked child: never returns to the caller */
     }
-  /* On success the sync socket (close-on-exec) closes: the caller's EOF. */
-  kr_process_exec (c->p, c->seccomp, exec_path, envp, &err);
+  /* On success the sync socket (close-on-exec) closes: the caller's EOF.
+   * The stub reports its own failure to execve there. */
+  kr_process_exec (c->p, c->seccomp, exec_path, envp, stub_fd, c->sync_fd, &err);
   kr_sync_send_error (c->sync_fd, err);
   _exit (127); /* a forked child: never returns to the caller */
 }

@@ -20,6 +20,7 @@
 
 #include "cgroup/cgroup.h"
 #include "base/error.h"
+#include "spawn/exec-final.h"
 #include "spawn/hooks.h"
 #include "process/process.h"
 #include "base/procfs.h"
@@ -193,7 +194,7 @@ mount_rootfs (kr_init_ctx *c, kr_error **err)
 }
 
 static int
-init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
+init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_error **err)
 {
   const oci_process *p = c->cfg->process;
 
@@ -232,6 +233,9 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
     return -1;
   if (kr_process_prepare (p, exec_path, envp, err) < 0)
     return -1;
+  /* Before apply: a filter loaded there may deny memfd_create. */
+  if (kr_exec_stub_open (3 + c->preserve_fds, stub_fd, err) < 0)
+    return -1;
   return kr_process_apply (p, &c->caps, c->seccomp, c->proc_fd, c->preserve_fds, err);
 }
 
@@ -241,19 +245,19 @@ kr_init_run (kr_init_ctx *c)
   _cleanup_error_ kr_error *err = NULL;
   char *exec_path = NULL;
   char **envp = NULL;
+  int stub_fd = -1;
 
   /* Until its execve, init runs krill's binary of the host. Not dumpable,
    * a process `exec` puts into the container (without CAP_SYS_PTRACE) can
-   * neither ptrace it nor open its /proc/<pid>/exe, fd or mem. That is no
-   * defence of krill's binary against CVE-2019-5736: a program that is
-   * /proc/self/exe still runs krill's binary, dumpable again after execve,
-   * and krill does not run from a copy the container cannot write yet.
-   * execve makes the user's program dumpable. */
+   * neither ptrace it nor open its /proc/<pid>/exe, fd or mem. The
+   * program's execve is not krill's: the exec stub's (exec-stub.c), so a
+   * program that is /proc/self/exe runs the stub again, never krill's
+   * binary (CVE-2019-5736). execve makes the user's program dumpable. */
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   for (size_t i = 0; i < ARRAY_SIZE (c->parent_only_fds); i++)
     if (c->parent_only_fds[i] >= 0)
       close (c->parent_only_fds[i]);
-  if (init_steps (c, &exec_path, &envp, &err) < 0)
+  if (init_steps (c, &exec_path, &envp, &stub_fd, &err) < 0)
     {
       kr_sync_send_error (c->sync_fd, err);
       return;
@@ -266,6 +270,6 @@ kr_init_run (kr_init_ctx *c)
       fprintf (stderr, "krill init: %s\n", err->msg);
       return;
     }
-  kr_process_exec (c->cfg->process, c->seccomp, exec_path, envp, &err);
+  kr_process_exec (c->cfg->process, c->seccomp, exec_path, envp, stub_fd, -1, &err);
   fprintf (stderr, "krill init: %s\n", err->msg);
 }

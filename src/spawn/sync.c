@@ -59,6 +59,11 @@ kr_sync_recv (int fd, kr_sync_msg *m, kr_error **err)
       m->text[sizeof m->text - 1] = '\0';
       return kr_error_take (err, m->errnum, strdup (m->text));
     }
+  if (m->type == KR_SYNC_EXEC_FAILED)
+    {
+      m->text[sizeof m->text - 1] = '\0';
+      return kr_error_set (err, m->errnum, "exec \"%s\"", m->text);
+    }
   return 1;
 }
 

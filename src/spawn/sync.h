@@ -23,6 +23,9 @@ enum kr_sync_type
   KR_SYNC_PID, /* exec: the helper tells the pid of the process it cloned */
   /* create: the cgroup is made and set up; init may enter it. */
   KR_SYNC_CGROUP,
+  /* exec: the exec stub's execve failed; text: the path, errnum: errno.
+   * Received as the ERROR "exec "PATH": strerror" (the stub has no libc). */
+  KR_SYNC_EXEC_FAILED,
 };
 
 typedef struct kr_sync_msg
@@ -40,8 +43,8 @@ int kr_sync_wait (int fd, enum kr_sync_type want, kr_error **err);
 
 /* A message carrying VALUE (in errnum). */
 int kr_sync_send_value (int fd, enum kr_sync_type type, int32_t value, kr_error **err);
-/* The next message into *M: 1, or 0 at EOF; an ERROR from the peer becomes
- * *err and -1. */
+/* The next message into *M: 1, or 0 at EOF; an ERROR or EXEC_FAILED from
+ * the peer becomes *err and -1. */
 int kr_sync_recv (int fd, kr_sync_msg *m, kr_error **err);
 
 #endif
