@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "base/fdpass.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -64,5 +66,19 @@ kr_recv_fd (int sock, int *fd, kr_error **err)
   if (n == 0 || c == NULL || c->cmsg_type != SCM_RIGHTS)
     return kr_error_set (err, 0, "receive fd: no descriptor");
   memcpy (fd, CMSG_DATA (c), sizeof *fd);
+  return 0;
+}
+
+int
+kr_passed_fds_check (const char *flag, int first, int n, int end, kr_error **err)
+{
+  for (int i = 0; i < n; i++)
+    {
+      int fd = first + i;
+
+      if (fd >= end || fcntl (fd, F_GETFD) < 0)
+        return kr_error_set (err, EBADF, "%s: unable to stat preserved-fd %d (of %d), fd %d",
+                             flag, i, n, fd);
+    }
   return 0;
 }

@@ -9,4 +9,13 @@ int kr_send_fd (int sock, int fd, kr_error **err);
 /* The received fd is close-on-exec. */
 int kr_recv_fd (int sock, int *fd, kr_error **err);
 
+/* Fds the caller hands to the container by number (--preserve-fds N,
+ * LISTEN_FDS=N): FIRST..FIRST+N-1 must each be open, and below END, the
+ * first fd the caller had not left open when krill started (INT_MAX when
+ * unknown: a library caller's fds are its own). Else an error naming FLAG
+ * and the fd, in runc's words. Checked before krill opens anything it
+ * keeps, every fd krill opens afterwards takes a number above the range: a
+ * number in it is the caller's, never krill's. */
+int kr_passed_fds_check (const char *flag, int first, int n, int end, kr_error **err);
+
 #endif
