@@ -1,5 +1,10 @@
 /* The container's side of `exec` (see exec.h): the helper C1 that enters
- * the namespaces, and the process C2 it clones into the pid namespace. */
+ * the namespaces, and the process C2 it clones into the pid namespace.
+ * Neither is ever dumpable before C2's execve: C1 is born so (kr_clone)
+ * and C2 inherits it, so a process of the container (without
+ * CAP_SYS_PTRACE) can neither ptrace them nor open /proc/<pid>/exe
+ * (krill's binary on the host) or /proc/<pid>/fd. Not a defence against
+ * CVE-2019-5736 (see init.c). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -9,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -160,12 +164,6 @@ enter (kr_exec_child *c, kr_error **err)
     return -1;
   if (set_oom_score_adj (c->p, err) < 0)
     return -1;
-  /* Non-dumpable before entering: a process of the container (without
-   * CAP_SYS_PTRACE) can neither ptrace us nor open /proc/<pid>/exe
-   * (krill's binary on the host) or /proc/<pid>/fd. C2 inherits it until
-   * its execve. Not a defence against CVE-2019-5736 (see init.c). */
-  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-    return kr_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   wipe_environment ();
   if (open_init_root (c, &rootfd, err) < 0)
     return -1;

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -242,14 +241,13 @@ kr_init_run (kr_init_ctx *c)
   char *exec_path = NULL;
   char **envp = NULL;
 
-  /* Until its execve, init runs krill's binary of the host. Not dumpable,
-   * a process `exec` puts into the container (without CAP_SYS_PTRACE) can
-   * neither ptrace it nor open its /proc/<pid>/exe, fd or mem. That is no
-   * defence of krill's binary against CVE-2019-5736: a program that is
-   * /proc/self/exe still runs krill's binary, dumpable again after execve,
-   * and krill does not run from a copy the container cannot write yet.
-   * execve makes the user's program dumpable. */
-  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* Until its execve, init runs krill's binary of the host. It was born
+   * not dumpable (kr_clone): a process of the container (without
+   * CAP_SYS_PTRACE) can neither ptrace it nor open its /proc/<pid>/exe, fd
+   * or mem. That is no defence of krill's binary against CVE-2019-5736: a
+   * program that is /proc/self/exe still runs krill's binary, dumpable
+   * again after execve, and krill does not run from a copy the container
+   * cannot write yet. execve makes the user's program dumpable. */
   for (size_t i = 0; i < ARRAY_SIZE (c->parent_only_fds); i++)
     if (c->parent_only_fds[i] >= 0)
       close (c->parent_only_fds[i]);
