@@ -145,4 +145,22 @@ test_exec_preserve_fds_only_the_callers() {
   expect_eq "$(printf '%s\n' "$out" | tr '\n' ' ')" "three five 0 1 2 3 4 5 "
 }
 
+# While it waits for `start`, init (which the container's processes can
+# see) holds its exec.fifo and the procfs handle: not the fd of a joined
+# namespace, nor an fd of the caller's that was not passed, nor krill's log.
+test_created_init_holds_only_its_own() {
+  local b pid targets
+  passed_files
+  b=$(new_bundle b '.process.args = ["true"]
+    | .linux.namespaces |= map(select(.type != "ipc"))
+    | .linux.namespaces += [{"type": "ipc", "path": "/proc/'$$'/ns/ipc"}]')
+  with_fds_below 3 bash -c 'exec 3<"$1" 7<"$2" 300<"$3"; shift 3; exec "$@"' - "$T/f3" "$T/f4" "$T/f5" \
+    "$KRILL" --root "$T/state" --log "$T/krill.log" create --preserve-fds 1 --pid-file "$T/pid" --bundle "$b" "$ID" \
+    </dev/null >"$T/out" 2>&1 || fail "create: $(cat "$T/out")"
+  pid=$(cat "$T/pid")
+  targets=$(for fd in $(ls /proc/"$pid"/fd | sort -n); do [ "$fd" -lt 3 ] || readlink /proc/"$pid"/fd/"$fd"; done | sort | tr '\n' ' ')
+  expect_eq "$targets" "/proc $T/f3 $T/state/$ID/exec.fifo "
+  k start "$ID"
+}
+
 run_tests
