@@ -3,7 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 /* A one-byte message with room for one fd in its control data: what both
@@ -80,5 +83,31 @@ kr_passed_fds_check (const char *flag, int first, int n, int end, kr_error **err
         return kr_error_set (err, EBADF, "%s: unable to stat preserved-fd %d (of %d), fd %d",
                              flag, i, n, fd);
     }
+  return 0;
+}
+
+static int
+cmp_int (const void *a, const void *b)
+{
+  return *(const int *) a - *(const int *) b;
+}
+
+int
+kr_close_fds_except (int from, int *keep, size_t n, kr_error **err)
+{
+  unsigned int next = (unsigned int) from;
+
+  qsort (keep, n, sizeof *keep, cmp_int);
+  for (size_t i = 0; i < n; i++)
+    {
+      if (keep[i] < 0 || (unsigned int) keep[i] < next)
+        continue;
+      if ((unsigned int) keep[i] > next
+          && syscall (SYS_close_range, next, (unsigned int) keep[i] - 1, 0) < 0)
+        return kr_error_set (err, errno, "close_range");
+      next = (unsigned int) keep[i] + 1;
+    }
+  if (syscall (SYS_close_range, next, ~0U, 0) < 0)
+    return kr_error_set (err, errno, "close_range");
   return 0;
 }

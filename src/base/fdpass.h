@@ -3,6 +3,8 @@
 #ifndef KRILL_FDPASS_H
 #define KRILL_FDPASS_H
 
+#include <stddef.h>
+
 #include "base/error.h"
 
 int kr_send_fd (int sock, int fd, kr_error **err);
@@ -17,5 +19,9 @@ int kr_recv_fd (int sock, int *fd, kr_error **err);
  * keeps, every fd krill opens afterwards takes a number above the range: a
  * number in it is the caller's, never krill's. */
 int kr_passed_fds_check (const char *flag, int first, int n, int end, kr_error **err);
+
+/* Closes every fd from FROM up but the N in KEEP (-1 entries ignored;
+ * KEEP is sorted in place). */
+int kr_close_fds_except (int from, int *keep, size_t n, kr_error **err);
 
 #endif

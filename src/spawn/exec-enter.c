@@ -7,7 +7,6 @@
  * CVE-2019-5736 (see init.c). */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -20,39 +19,11 @@
 #include "spawn/exec-enter.h"
 #include "process/namespaces.h"
 #include "process/process.h"
+#include "base/fdpass.h"
 #include "base/procfs.h"
 #include "spawn/sync.h"
 #include "process/terminal.h"
 #include "base/util.h"
-
-static int
-cmp_int (const void *a, const void *b)
-{
-  return *(const int *) a - *(const int *) b;
-}
-
-/* Everything but stdio, the preserved fds and KEEP is closed: nothing of
- * the host (the binary's dir, the state dir and its lock, cgroup dirs)
- * crosses into the container (CVE-2024-21626). */
-static int
-close_host_fds (int preserve, int *keep, size_t n, kr_error **err)
-{
-  unsigned int from = 3 + (unsigned int) preserve;
-
-  qsort (keep, n, sizeof *keep, cmp_int);
-  for (size_t i = 0; i < n; i++)
-    {
-      if (keep[i] < 0 || (unsigned int) keep[i] < from)
-        continue;
-      if ((unsigned int) keep[i] > from
-          && syscall (SYS_close_range, from, (unsigned int) keep[i] - 1, 0) < 0)
-        return kr_error_set (err, errno, "close_range");
-      from = (unsigned int) keep[i] + 1;
-    }
-  if (syscall (SYS_close_range, from, ~0U, 0) < 0)
-    return kr_error_set (err, errno, "close_range");
-  return 0;
-}
 
 /* Before 5.8 a pidfd cannot be given to setns: one /proc/PID/ns file at a
  * time, all opened before the first join. */
@@ -168,7 +139,9 @@ enter (kr_exec_child *c, kr_error **err)
   if (open_init_root (c, &rootfd, err) < 0)
     return -1;
   keep[3] = rootfd;
-  if (close_host_fds (c->preserve_fds, keep, ARRAY_SIZE (keep), err) < 0)
+  /* Nothing of the host (the binary's dir, the state dir, cgroup dirs, the
+   * caller's unpassed fds) crosses into the container (CVE-2024-21626). */
+  if (kr_close_fds_except (3 + c->preserve_fds, keep, ARRAY_SIZE (keep), err) < 0)
     return -1;
   if (join_namespaces (c, err) < 0 || enter_root (rootfd, err) < 0)
     return -1;

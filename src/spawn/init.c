@@ -19,6 +19,7 @@
 
 #include "cgroup/cgroup.h"
 #include "base/error.h"
+#include "base/fdpass.h"
 #include "spawn/hooks.h"
 #include "process/process.h"
 #include "base/procfs.h"
@@ -195,6 +196,7 @@ static int
 init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
 {
   const oci_process *p = c->cfg->process;
+  int keep[] = { c->sync_fd, c->fifo_fd, c->proc_fd, c->console_fd };
 
   if (kr_sync_wait (c->sync_fd, KR_SYNC_GO, err) < 0)
     return -1;
@@ -216,6 +218,12 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, kr_error **err)
    * krill builds for the container is charged to krill's caller, what
    * the container does from here on (hooks included) to the container. */
   if (!c->ns->new_cgroup && enter_cgroup (c, err) < 0)
+    return -1;
+  /* Joined, mounted, in its cgroup: from here init needs stdio, the
+   * preserved fds and these. Nothing else it got from the parent (a joined
+   * namespace's fd, the caller's unpassed fds, the log) stays open while
+   * the container can reach it. */
+  if (kr_close_fds_except (3 + c->preserve_fds, keep, ARRAY_SIZE (keep), err) < 0)
     return -1;
   if (create_hooks (c, err) < 0
       || kr_rootfs_pivot (c->cfg, c->rootfs, c->no_pivot, err) < 0)
