@@ -1,5 +1,7 @@
-/* One descriptor over a unix socket (SCM_RIGHTS): the pty master to the
- * console socket, a pidfd to --pidfd-socket, the master back to run/exec. */
+/* Passing fds. One descriptor over a unix socket (SCM_RIGHTS): the pty
+ * master to the console socket, a pidfd to --pidfd-socket, the master back
+ * to run/exec. The caller's fds to the container by number, and closing
+ * every other fd before the container can reach a process. */
 #ifndef KRILL_FDPASS_H
 #define KRILL_FDPASS_H
 
