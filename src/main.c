@@ -75,6 +75,9 @@ main (int argc, char **argv)
   int i = 1;
 
   (void) criu;
+  /* Before krill opens anything: which of fds 3.. are the caller's
+   * (--preserve-fds, LISTEN_FDS). */
+  cli_note_caller_fds ();
 
   /* Global flags end at the first non-flag word: the command. */
   while (i < argc && argv[i][0] == '-')

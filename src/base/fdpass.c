@@ -1,7 +1,12 @@
 #define _GNU_SOURCE
 #include "base/fdpass.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 /* A one-byte message with room for one fd in its control data: what both
@@ -64,5 +69,45 @@ kr_recv_fd (int sock, int *fd, kr_error **err)
   if (n == 0 || c == NULL || c->cmsg_type != SCM_RIGHTS)
     return kr_error_set (err, 0, "receive fd: no descriptor");
   memcpy (fd, CMSG_DATA (c), sizeof *fd);
+  return 0;
+}
+
+int
+kr_passed_fds_check (const char *flag, int first, int n, int end, kr_error **err)
+{
+  for (int i = 0; i < n; i++)
+    {
+      int fd = first + i;
+
+      if (fd >= end || fcntl (fd, F_GETFD) < 0)
+        return kr_error_set (err, EBADF, "%s: unable to stat preserved-fd %d (of %d), fd %d",
+                             flag, i, n, fd);
+    }
+  return 0;
+}
+
+static int
+cmp_int (const void *a, const void *b)
+{
+  return *(const int *) a - *(const int *) b;
+}
+
+int
+kr_close_fds_except (int from, int *keep, size_t n, kr_error **err)
+{
+  unsigned int next = (unsigned int) from;
+
+  qsort (keep, n, sizeof *keep, cmp_int);
+  for (size_t i = 0; i < n; i++)
+    {
+      if (keep[i] < 0 || (unsigned int) keep[i] < next)
+        continue;
+      if ((unsigned int) keep[i] > next
+          && syscall (SYS_close_range, next, (unsigned int) keep[i] - 1, 0) < 0)
+        return kr_error_set (err, errno, "close_range");
+      next = (unsigned int) keep[i] + 1;
+    }
+  if (syscall (SYS_close_range, next, ~0U, 0) < 0)
+    return kr_error_set (err, errno, "close_range");
   return 0;
 }

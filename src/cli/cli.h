@@ -58,6 +58,13 @@ void cli_usage_lists (const cli_list_opt *lists);
 /* Logging, as runc does it: errors to stderr as one line, and to --log in
  * logrus's text or JSON line format. */
 void cli_log_init (const cli_global *g);
+
+/* Notes which fds from 3 up the caller left open: main's first step,
+ * before krill opens one of its own (the log, a console socket). */
+void cli_note_caller_fds (void);
+/* kr_passed_fds_check for fds FIRST..FIRST+N-1 that the caller must have
+ * passed, open when krill started. */
+int cli_check_passed_fds (const char *flag, int first, int n, kr_error **err);
 void cli_log (const char *level, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 /* Reports *err (prefixed with nothing: its message carries its context) and
  * returns the exit status 1. */

@@ -40,6 +40,10 @@ apply (const cli_create_flags *f, kr_create_opts *o, kr_error **err)
         return kr_error_set (err, 0, "--preserve-fds: invalid value \"%s\"", f->preserve_fds);
       o->preserve_fds = (int) n;
     }
+  /* Before the console socket takes the lowest free fd. */
+  if (cli_check_passed_fds ("LISTEN_FDS", 3, o->listen_fds, err) < 0
+      || cli_check_passed_fds ("--preserve-fds", 3 + o->listen_fds, o->preserve_fds, err) < 0)
+    return -1;
   if (f->console_socket)
     {
       o->console_fd = cli_connect_console (f->console_socket, err);

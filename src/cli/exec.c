@@ -123,6 +123,9 @@ cmd_exec (cli_global *g, int argc, char **argv)
         return cli_fail_msg ("--preserve-fds: invalid value \"%s\"", preserve);
       o.preserve_fds = (int) n;
     }
+  /* Before the console socket or socketpair takes the lowest free fds. */
+  if (cli_check_passed_fds ("--preserve-fds", 3, o.preserve_fds, &err) < 0)
+    return exec_fail (err);
   if (console_socket)
     {
       o.console_fd = cli_connect_console (console_socket, &err);

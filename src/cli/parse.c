@@ -1,9 +1,12 @@
 #define _GNU_SOURCE
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "base/fdpass.h"
 #include "base/util.h"
 
 static const cli_opt *
@@ -223,4 +226,20 @@ cli_want_args (const char *cmd, int npos, int min, int max)
   else
     cli_fail_msg ("\"%s\" requires a maximum of %d argument(s)", cmd, max);
   return -1;
+}
+
+/* The first fd from 3 up that was not open when krill started. */
+static int caller_fds_end = 3;
+
+void
+cli_note_caller_fds (void)
+{
+  while (caller_fds_end < INT_MAX && fcntl (caller_fds_end, F_GETFD) >= 0)
+    caller_fds_end++;
+}
+
+int
+cli_check_passed_fds (const char *flag, int first, int n, kr_error **err)
+{
+  return kr_passed_fds_check (flag, first, n, caller_fds_end, err);
 }

@@ -22,6 +22,7 @@
 #include "container/state-resources.h"
 #include "container/container.h"
 #include "spawn/hooks.h"
+#include "base/fdpass.h"
 #include "base/file.h"
 #include "base/fs.h"
 #include "base/id.h"
@@ -252,7 +253,11 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   kr_init_ctx ctx;
   kr_caps caps;
 
-  /* 1. Everything that needs no side effect. */
+  /* 1. Everything that needs no side effect. The passed fds first, while
+   * krill holds none of its own in their range. */
+  if (kr_passed_fds_check ("LISTEN_FDS", 3, o->listen_fds, INT_MAX, err) < 0
+      || kr_passed_fds_check ("--preserve-fds", 3 + o->listen_fds, o->preserve_fds, INT_MAX, err) < 0)
+    return -1;
   if (kr_id_validate (o->id, err) < 0)
     return -1;
   if (realpath (o->bundle ? o->bundle : ".", bundle) == NULL)

@@ -2,6 +2,7 @@
  * process, start the helper, place it in the cgroup, collect the process. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -59,15 +60,6 @@ check_terminal (const kr_exec_opts *o, bool terminal, kr_error **err)
     return kr_error_set (err, 0, "cannot allocate tty if krill will detach without setting console socket");
   if ((!o->detach || !terminal) && o->console_socket_given)
     return kr_error_set (err, 0, "cannot use console socket if krill will not detach or allocate tty");
-  return 0;
-}
-
-static int
-check_preserved (int n, kr_error **err)
-{
-  for (int i = 0; i < n; i++)
-    if (fcntl (3 + i, F_GETFD) < 0)
-      return kr_error_set (err, errno, "unable to stat preserved-fd %d (of %d)", i, n);
   return 0;
 }
 
@@ -198,7 +190,7 @@ exec_steps (const kr_exec_opts *o, struct exec_run *r, kr_created *out, kr_error
   if (kr_exec_build_process (o, r->dirfd, r->st->bundle, &r->p, err) < 0
       || check_terminal (o, r->p->terminal, err) < 0
       || kr_caps_parse (r->p->capabilities, &c.caps, err) < 0
-      || check_preserved (o->preserve_fds, err) < 0
+      || kr_passed_fds_check ("--preserve-fds", 3, o->preserve_fds, INT_MAX, err) < 0
       || namespaces_to_join (r->st->pid, &c.ns_flags, err) < 0
       || load_seccomp (r->dirfd, &r->seccomp, err) < 0)
     return -1;

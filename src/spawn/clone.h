@@ -12,7 +12,9 @@
  * when it is not -1 (CLONE_INTO_CGROUP, so none of its instructions runs
  * outside).  On a kernel before 5.7, which has no CLONE_INTO_CGROUP, born
  * where the caller is.  *BORN_IN says which, in the parent and in the
- * child.  Returns what clone3 does (errno set on -1). */
+ * child.  The child is born not dumpable (see clone.c); the caller's own
+ * dumpable flag is as it was once this returns.  Returns what clone3 does
+ * (errno set on -1). */
 pid_t kr_clone (uint64_t flags, int cgroup_fd, int *pidfd, bool *born_in);
 
 #endif

@@ -1,15 +1,18 @@
 /* The container's side of `exec` (see exec.h): the helper C1 that enters
- * the namespaces, and the process C2 it clones into the pid namespace. */
+ * the namespaces, and the process C2 it clones into the pid namespace.
+ * Neither is ever dumpable before C2's execve: C1 is born so (kr_clone)
+ * and C2 inherits it, so a process of the container (without
+ * CAP_SYS_PTRACE) can neither ptrace them nor open /proc/<pid>/exe
+ * (krill's binary on the host) or /proc/<pid>/fd. Not a defence against
+ * CVE-2019-5736 (see init.c). */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -17,39 +20,11 @@
 #include "spawn/exec-final.h"
 #include "process/namespaces.h"
 #include "process/process.h"
+#include "base/fdpass.h"
 #include "base/procfs.h"
 #include "spawn/sync.h"
 #include "process/terminal.h"
 #include "base/util.h"
-
-static int
-cmp_int (const void *a, const void *b)
-{
-  return *(const int *) a - *(const int *) b;
-}
-
-/* Everything but stdio, the preserved fds and KEEP is closed: nothing of
- * the host (the binary's dir, the state dir and its lock, cgroup dirs)
- * crosses into the container (CVE-2024-21626). */
-static int
-close_host_fds (int preserve, int *keep, size_t n, kr_error **err)
-{
-  unsigned int from = 3 + (unsigned int) preserve;
-
-  qsort (keep, n, sizeof *keep, cmp_int);
-  for (size_t i = 0; i < n; i++)
-    {
-      if (keep[i] < 0 || (unsigned int) keep[i] < from)
-        continue;
-      if ((unsigned int) keep[i] > from
-          && syscall (SYS_close_range, from, (unsigned int) keep[i] - 1, 0) < 0)
-        return kr_error_set (err, errno, "close_range");
-      from = (unsigned int) keep[i] + 1;
-    }
-  if (syscall (SYS_close_range, from, ~0U, 0) < 0)
-    return kr_error_set (err, errno, "close_range");
-  return 0;
-}
 
 /* Before 5.8 a pidfd cannot be given to setns: one /proc/PID/ns file at a
  * time, all opened before the first join. */
@@ -161,17 +136,13 @@ enter (kr_exec_child *c, kr_error **err)
     return -1;
   if (set_oom_score_adj (c->p, err) < 0)
     return -1;
-  /* Non-dumpable before entering: a process of the container (without
-   * CAP_SYS_PTRACE) can neither ptrace us nor open /proc/<pid>/exe
-   * (krill's binary on the host) or /proc/<pid>/fd. C2 inherits it until
-   * its execve, which the exec stub does (see init.c). */
-  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-    return kr_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   wipe_environment ();
   if (open_init_root (c, &rootfd, err) < 0)
     return -1;
   keep[3] = rootfd;
-  if (close_host_fds (c->preserve_fds, keep, ARRAY_SIZE (keep), err) < 0)
+  /* Nothing of the host (the binary's dir, the state dir, cgroup dirs, the
+   * caller's unpassed fds) crosses into the container (CVE-2024-21626). */
+  if (kr_close_fds_except (3 + c->preserve_fds, keep, ARRAY_SIZE (keep), err) < 0)
     return -1;
   if (join_namespaces (c, err) < 0 || enter_root (rootfd, err) < 0)
     return -1;

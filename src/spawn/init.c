@@ -13,13 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
 #include "base/error.h"
+#include "base/fdpass.h"
 #include "spawn/exec-final.h"
 #include "spawn/hooks.h"
 #include "process/process.h"
@@ -197,6 +197,7 @@ static int
 init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_error **err)
 {
   const oci_process *p = c->cfg->process;
+  int keep[] = { c->sync_fd, c->fifo_fd, c->proc_fd, c->console_fd };
 
   if (kr_sync_wait (c->sync_fd, KR_SYNC_GO, err) < 0)
     return -1;
@@ -218,6 +219,12 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_err
    * krill builds for the container is charged to krill's caller, what
    * the container does from here on (hooks included) to the container. */
   if (!c->ns->new_cgroup && enter_cgroup (c, err) < 0)
+    return -1;
+  /* Joined, mounted, in its cgroup: from here init needs stdio, the
+   * preserved fds and these. Nothing else it got from the parent (a joined
+   * namespace's fd, the caller's unpassed fds, the log) stays open while
+   * the container can reach it. */
+  if (kr_close_fds_except (3 + c->preserve_fds, keep, ARRAY_SIZE (keep), err) < 0)
     return -1;
   if (create_hooks (c, err) < 0
       || kr_rootfs_pivot (c->cfg, c->rootfs, c->no_pivot, err) < 0)
@@ -247,13 +254,13 @@ kr_init_run (kr_init_ctx *c)
   char **envp = NULL;
   int stub_fd = -1;
 
-  /* Until its execve, init runs krill's binary of the host. Not dumpable,
-   * a process `exec` puts into the container (without CAP_SYS_PTRACE) can
-   * neither ptrace it nor open its /proc/<pid>/exe, fd or mem. The
-   * program's execve is not krill's: the exec stub's (exec-stub.c), so a
-   * program that is /proc/self/exe runs the stub again, never krill's
-   * binary (CVE-2019-5736). execve makes the user's program dumpable. */
-  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* Until its execve, init runs krill's binary of the host. It was born
+   * not dumpable (kr_clone): a process of the container (without
+   * CAP_SYS_PTRACE) can neither ptrace it nor open its /proc/<pid>/exe, fd
+   * or mem. The program's execve is not krill's but the exec stub's
+   * (exec-stub.c), so a program that is /proc/self/exe runs the stub
+   * again, never krill's binary (CVE-2019-5736). execve makes the user's
+   * program dumpable. */
   for (size_t i = 0; i < ARRAY_SIZE (c->parent_only_fds); i++)
     if (c->parent_only_fds[i] >= 0)
       close (c->parent_only_fds[i]);
