@@ -159,6 +159,9 @@ test_created_init_holds_only_its_own() {
     </dev/null >"$T/out" 2>&1 || fail "create: $(cat "$T/out")"
   pid=$(cat "$T/pid")
   targets=$(for fd in $(ls /proc/"$pid"/fd | sort -n); do [ "$fd" -lt 3 ] || readlink /proc/"$pid"/fd/"$fd"; done | sort | tr '\n' ' ')
+  # The exec stub's sealed memfd (docs/security.md, CVE-2019-5736) is
+  # krill's own and nothing of the host; the stub is built on x86_64 only.
+  targets=${targets/\/memfd:krill-exec-stub (deleted) /}
   expect_eq "$targets" "/proc $T/f3 $T/state/$ID/exec.fifo "
   k start "$ID"
 }
