@@ -80,4 +80,21 @@ test_run_poststart_not_in_joined_pidns() {
   check_hooks prestart createRuntime poststart
 }
 
+# The path may name krill's own pid namespace (runc allows it): the setns
+# back after clone3 must work for it too.
+test_joining_own_pidns_by_path() {
+  local b pid
+  write_hook
+  b=$(new_bundle b "
+    .process.args = [\"sleep\", \"1000\"]
+    | .linux.namespaces |= map(if .type == \"pid\" then .path = \"/proc/$$/ns/pid\" else . end)
+    | .hooks = {\"prestart\": [$(hook prestart 1)], \"poststart\": [$(hook poststart 1)]}")
+  timeout 30 "$KRILL" --root "$T/state" run -d --bundle "$b" "$ID" >/dev/null
+  pid=$(k state "$ID" | jq -r .pid)
+  expect_eq "$(readlink /proc/$pid/ns/pid)" "$(readlink /proc/self/ns/pid)" "(container's pid namespace)"
+  for n in prestart poststart; do
+    expect_eq "$(cat "$T/hooks/$n.pidns")" "$(readlink /proc/self/ns/pid)" "($n pid namespace)"
+  done
+}
+
 run_tests
