@@ -598,7 +598,7 @@ test_small_configs (const char *fixtures)
     free (err);
     err = NULL;
     static const char st_doc[]
-        = "{\"ociVersion\":\"1.0.0\",\"id\":\"a\\u0000\",\"status\":\"created\"}";
+        = "{\"ociVersion\":\"1.0.0\",\"id\":\"a\\u0000\",\"status\":\"created\",\"bundle\":\"/b\"}";
     oci_state *st = oci_state_parse_data (st_doc, strlen (st_doc), &err);
     report (st == NULL && err && strcmp (err, "id: a string contains a NUL character (\\u0000)") == 0,
             "NUL in state.json refused", "got %s", err ? err : "(success)");
