@@ -304,11 +304,10 @@ test_exec_no_host_fd() {
 }
 
 # CVE-2019-5736: while krill enters (held in place at its setsid, before
-# execve, by strace), a process
-# of the container can neither open its /proc/<pid>/exe for writing nor read
-# where it points, nor follow its fds or cwd, nor read the caller's
-# environment; and the entering krill holds no fd of the host but the sync
-# socket.
+# execve, by strace), a process of the container can neither open its
+# /proc/<pid>/exe for writing nor read where it points, nor follow its fds
+# or cwd, nor read the caller's environment; and the entering krill holds no
+# fd of the host but the sync socket.
 test_exec_entering_krill_is_sealed() {
   local kpid cpid nspid fd t probe p
   # A fifo on /etc/passwd held it once; krill no longer waits on one.
