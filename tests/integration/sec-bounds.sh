@@ -120,4 +120,17 @@ test_nul_in_mount_destination() {
 test_nul_in_cgroups_path() { refuse_nul c '.linux.cgroupsPath = "/\u0000" + .linux.cgroupsPath' 'linux.cgroupsPath'; }
 test_nul_in_annotation_key() { refuse_nul k '.annotations = {"a\u0000b": "v"}' 'annotations'; }
 
+# exec's process.json goes through the same parser.
+test_nul_in_exec_process_args() {
+  local b rc=0
+  b=$(new_bundle e '.process.args = ["sleep", "1000"]')
+  k run -d --bundle "$b" "$ID" >/dev/null
+  echo '{"args": ["sh", "-c", "true\u0000; touch /tmp/x"], "cwd": "/"}' >"$T/p.json"
+  k exec -p "$T/p.json" "$ID" >"$T/out" 2>"$T/err" || rc=$?
+  [ $rc != 0 ] || fail "exec ran with a NUL in args"
+  expect_contains "$(cat "$T/err")" "args[2]: a string contains a NUL character"
+  [ "$(wc -l <"$T/err")" = 1 ] || fail "error is not one line: $(cat "$T/err")"
+  k exec "$ID" sh -c '[ ! -e /tmp/x ]' || fail "the truncated command ran"
+}
+
 run_tests
