@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
 typedef struct parse_ctx
@@ -533,6 +534,183 @@ json_error (const char *yajl_msg)
   return out;
 }
 
+/* yajl's tree keeps strings as C strings, so a "\u0000" in one would end
+ * it there silently (process.args, a mount destination, a cgroup path cut
+ * short). When the text has such an escape, a second pass with yajl's
+ * event parser, which gives each string with its length, finds the first
+ * string or key holding a NUL and names its path. */
+typedef struct nul_frame
+{
+  bool array;
+  size_t index; /* arrays: of the next value */
+  char *key;    /* objects: the current key (a copy: yajl reuses its buffer) */
+} nul_frame;
+
+typedef struct nul_ctx
+{
+  nul_frame *f;
+  size_t n, cap;
+  char *err;
+} nul_ctx;
+
+static void
+nul_fail (nul_ctx *c, const char *what)
+{
+  parse_ctx p = { 0 };
+
+  for (size_t i = 0; i < c->n; i++)
+    if (c->f[i].array)
+      path_push_index (&p, c->f[i].index);
+    else if (c->f[i].key != NULL)
+      path_push_key (&p, c->f[i].key);
+  fail (&p, "a %s contains a NUL character (\\u0000)", what);
+  free (p.path);
+  c->err = p.err ? p.err : strdup ("out of memory");
+}
+
+/* A value is done: the enclosing array moves on. */
+static int
+nul_next (nul_ctx *c)
+{
+  if (c->n > 0 && c->f[c->n - 1].array)
+    c->f[c->n - 1].index++;
+  return 1;
+}
+
+static int
+nul_push (nul_ctx *c, bool array)
+{
+  if (c->n == c->cap)
+    {
+      size_t cap = c->cap ? c->cap * 2 : 16;
+      nul_frame *f = realloc (c->f, cap * sizeof *f);
+      if (f == NULL)
+        {
+          c->err = strdup ("out of memory");
+          return 0;
+        }
+      c->f = f;
+      c->cap = cap;
+    }
+  c->f[c->n++] = (nul_frame) { .array = array };
+  return 1;
+}
+
+static int
+nul_pop (nul_ctx *c)
+{
+  free (c->f[--c->n].key);
+  return nul_next (c);
+}
+
+static int
+nul_start_map (void *ctx)
+{
+  return nul_push (ctx, false);
+}
+
+static int
+nul_start_array (void *ctx)
+{
+  return nul_push (ctx, true);
+}
+
+static int
+nul_end (void *ctx)
+{
+  return nul_pop (ctx);
+}
+
+static int
+nul_null (void *ctx)
+{
+  return nul_next (ctx);
+}
+
+static int
+nul_bool (void *ctx, int b)
+{
+  (void) b;
+  return nul_next (ctx);
+}
+
+static int
+nul_number (void *ctx, const char *s, size_t len)
+{
+  (void) s;
+  (void) len;
+  return nul_next (ctx);
+}
+
+static int
+nul_string (void *ctx, const unsigned char *s, size_t len)
+{
+  nul_ctx *c = ctx;
+
+  if (memchr (s, '\0', len) != NULL)
+    {
+      nul_fail (c, "string");
+      return 0;
+    }
+  return nul_next (c);
+}
+
+static int
+nul_key (void *ctx, const unsigned char *s, size_t len)
+{
+  nul_ctx *c = ctx;
+  nul_frame *top = &c->f[c->n - 1];
+
+  free (top->key);
+  top->key = NULL;
+  if (memchr (s, '\0', len) != NULL)
+    {
+      nul_fail (c, "key"); /* named by the object that holds it */
+      return 0;
+    }
+  top->key = strndup ((const char *) s, len);
+  if (top->key == NULL)
+    {
+      c->err = strdup ("out of memory");
+      return 0;
+    }
+  return 1;
+}
+
+/* NULL when no string of TEXT (valid JSON) holds a NUL, else "PATH: ...". */
+static char *
+find_nul (const char *text, size_t len)
+{
+  static const yajl_callbacks cb = {
+    .yajl_null = nul_null,
+    .yajl_boolean = nul_bool,
+    .yajl_number = nul_number,
+    .yajl_string = nul_string,
+    .yajl_start_map = nul_start_map,
+    .yajl_map_key = nul_key,
+    .yajl_end_map = nul_end,
+    .yajl_start_array = nul_start_array,
+    .yajl_end_array = nul_end,
+  };
+  nul_ctx c = { 0 };
+  yajl_handle h;
+
+  /* Cheap test first: a NUL can only come from this escape (raw control
+   * characters are invalid JSON, and a raw NUL is refused before). */
+  if (memmem (text, len, "\\u0000", 6) == NULL)
+    return NULL;
+  h = yajl_alloc (&cb, NULL, &c);
+  if (h == NULL)
+    return strdup ("out of memory");
+  if (yajl_parse (h, (const unsigned char *) text, len) == yajl_status_ok)
+    yajl_complete_parse (h);
+  yajl_free (h);
+  while (c.n > 0)
+    free (c.f[--c.n].key);
+  free (c.f);
+  return c.err;
+}
+
 void *
 oci_json_parse (const oci_table *table, const char *data, size_t len,
                 char **errmsg)
@@ -558,10 +736,17 @@ oci_json_parse (const oci_table *table, const char *data, size_t len,
   memcpy (text, data, len);
   text[len] = '\0';
   tree = yajl_tree_parse (text, ebuf, sizeof ebuf);
-  free (text);
   if (tree == NULL)
     {
+      free (text);
       *errmsg = json_error (ebuf);
+      return NULL;
+    }
+  *errmsg = find_nul (text, len);
+  free (text);
+  if (*errmsg != NULL)
+    {
+      yajl_tree_free (tree);
       return NULL;
     }
   if (!YAJL_IS_OBJECT (tree))

@@ -162,6 +162,7 @@ add_listen_env (oci_process *p, int n, kr_error **err)
 struct create_run
 {
   int rootfd, dirfd, fifo_fd, proc_fd, sync[2], pidfd;
+  int own_pidns; /* >= 0 while a joined pid namespace is the one for our children */
   pid_t pid;
   bool claimed;
   kr_cgroup *cg;
@@ -195,6 +196,9 @@ create_release (struct create_run *r, const char *id, bool failed)
   kr_cgroup_mount_plan_free (r->cg_plan);
   if (failed && r->claimed)
     kr_state_remove (r->rootfd, id, NULL);
+  /* A failure between the join and clone3: krill's own pid namespace again
+   * for whatever it starts next (best effort: nothing is left to undo). */
+  kr_namespaces_leave_pid (&r->own_pidns, NULL);
   kr_namespaces_close (&r->ns);
   kr_seccomp_free (r->seccomp);
   kr_closep (&r->sync[0]);
@@ -316,8 +320,6 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
   /* 4. Init. */
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sync) < 0)
     return kr_error_set (err, errno, "socketpair");
-  if (kr_namespaces_join_pid (&r->ns, err) < 0)
-    return -1;
   memset (&ctx, 0, sizeof ctx);
   ctx.cfg = cfg;
   ctx.id = o->id;
@@ -345,15 +347,25 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
    * after that, or entered by the parent. */
   ctx.cg = r->cg;
   ctx.cg_plan = r->cg_plan;
+  /* A pid namespace given by path is ours for this one clone3 only: every
+   * other process krill starts (the hooks, run's poststart) must be born in
+   * the host's, or the container would see it, host root, in its /proc. */
+  if (kr_namespaces_join_pid (&r->ns, r->proc_fd, &r->own_pidns, err) < 0)
+    return -1;
   r->pid = kr_clone (r->ns.clone_flags, kr_cgroup_birth_fd (r->cg), &r->pidfd,
                      &ctx.born_in_cgroup);
   if (r->pid < 0)
     return kr_error_set (err, errno, "clone3");
   if (r->pid == 0)
     {
+      kr_closep (&r->own_pidns); /* the host's pid namespace: not for init */
       kr_init_run (&ctx);
       _exit(127); /* child: init failed and told the parent */
     }
+  /* Failing to set it back fails create (init is killed): a hook must
+   * never start in the container's pid namespace. */
+  if (kr_namespaces_leave_pid (&r->own_pidns, err) < 0)
+    return -1;
   kr_closep (&r->sync[1]);
   st->pid = r->pid;
 
@@ -391,7 +403,7 @@ int
 kr_container_create (const kr_create_opts *o, kr_created *out, kr_error **err)
 {
   struct create_run r = { .rootfd = -1, .dirfd = -1, .fifo_fd = -1, .proc_fd = -1,
-                          .sync = { -1, -1 }, .pidfd = -1 };
+                          .sync = { -1, -1 }, .pidfd = -1, .own_pidns = -1 };
   int ret;
 
   for (size_t i = 0; i < ARRAY_SIZE (r.ns.join); i++)

@@ -98,11 +98,34 @@ join_one (const kr_ns_join *j, kr_error **err)
 }
 
 int
-kr_namespaces_join_pid (const kr_namespaces *ns, kr_error **err)
+kr_namespaces_join_pid (const kr_namespaces *ns, int procfd, int *saved, kr_error **err)
 {
+  *saved = -1;
   for (size_t i = 0; i < ns->join_len; i++)
-    if (ns->join[i].nstype == CLONE_NEWPID && join_one (&ns->join[i], err) < 0)
-      return -1;
+    if (ns->join[i].nstype == CLONE_NEWPID)
+      {
+        /* Our active pid namespace: setns back to it is always allowed
+         * (the kernel accepts the active one or a descendant), even when
+         * the path names it too. */
+        _cleanup_close_ int own = openat (procfd, "self/ns/pid", O_RDONLY | O_CLOEXEC);
+        if (own < 0)
+          return kr_error_set (err, errno, "open /proc/self/ns/pid");
+        if (join_one (&ns->join[i], err) < 0)
+          return -1;
+        *saved = TAKE_FD (own);
+        return 0;
+      }
+  return 0;
+}
+
+int
+kr_namespaces_leave_pid (int *saved, kr_error **err)
+{
+  _cleanup_close_ int fd = *saved;
+
+  *saved = -1;
+  if (fd >= 0 && setns (fd, CLONE_NEWPID) < 0)
+    return kr_error_set (err, errno, "setns back to krill's own pid namespace");
   return 0;
 }
 

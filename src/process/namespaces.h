@@ -41,9 +41,15 @@ int kr_namespaces_prepare (const oci_linux *lnx, kr_namespaces *ns, kr_error **e
 void kr_namespaces_close (kr_namespaces *ns);
 /* "network" -> CLONE_NEWNET; 0 when unknown. */
 int kr_namespace_flag (const char *type);
-/* Called by the parent before clone3: a pid namespace is entered for the
- * children of the caller. */
-int kr_namespaces_join_pid (const kr_namespaces *ns, kr_error **err);
+/* Called by the parent just before clone3: a pid namespace given by path
+ * becomes the one for the caller's next child. *SAVED gets an fd of the
+ * caller's own pid namespace (opened through PROCFD, the trusted procfs
+ * handle), or -1 when there is none to join; the caller hands it to
+ * kr_namespaces_leave_pid right after clone3 so that no later child of
+ * krill (a hook) is born in the container's pid namespace. */
+int kr_namespaces_join_pid (const kr_namespaces *ns, int procfd, int *saved, kr_error **err);
+/* Back to the caller's own pid namespace for its children; closes *SAVED. */
+int kr_namespaces_leave_pid (int *saved, kr_error **err);
 /* Called by init: every other namespace given by path. */
 int kr_namespaces_join_rest (const kr_namespaces *ns, kr_error **err);
 

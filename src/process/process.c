@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "process/lsm.h"
+#include "base/fs.h"
 #include "base/procfs.h"
 #include "base/util.h"
 
@@ -190,20 +191,90 @@ kr_process_find_exec (const oci_process *p, char **out, kr_error **err)
   return kr_error_set (err, 0, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
+/* What krill reads of the image's /etc/passwd, for HOME only. 16 MiB is
+ * some 200,000 entries: far more than any flat file an image ships (large
+ * user bases live in a directory service), and read in a fraction of a
+ * second; the cap bounds the time and the bytes an image can make us
+ * read. A line longer than PASSWD_LINE is skipped whole, so that its tail
+ * is never taken for an entry of its own. */
+#define PASSWD_MAX (16 << 20)
+#define PASSWD_LINE 4096
+
+/* The image's /etc/passwd, or NULL. We run in the container's root by now
+ * (after pivot_root, or entered by exec): opened in it by the in-root
+ * resolver (no magic link to a host fd), non-blocking (a FIFO would wait
+ * for a writer forever), and only a regular file within PASSWD_MAX (not
+ * /dev/zero). Anything else is as absent, which is what runc does with a
+ * passwd it cannot read for a numeric user: HOME is "/". */
+static FILE *
+open_passwd (void)
+{
+  _cleanup_close_ int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  _cleanup_close_ int fd = -1;
+  struct stat st;
+  FILE *f;
+
+  if (root < 0)
+    return NULL;
+  fd = kr_fs_open_in_root (root, "/etc/passwd", O_RDONLY | O_NONBLOCK | O_NOCTTY, KR_FS_EXISTING,
+                           0, NULL);
+  if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || st.st_size > PASSWD_MAX)
+    return NULL;
+  f = fdopen (fd, "r");
+  if (f != NULL)
+    TAKE_FD (fd);
+  return f;
+}
+
+/* A uid field: decimal digits only, as glibc reads it ("" or "zz" is no
+ * uid, not 0). */
+static bool
+parse_uid (const char *s, uid_t *out)
+{
+  unsigned long long v = 0;
+
+  if (*s == '\0')
+    return false;
+  for (; *s; s++)
+    {
+      if (*s < '0' || *s > '9')
+        return false;
+      v = v * 10 + (unsigned long long) (*s - '0');
+      if (v > UINT32_MAX)
+        return false;
+    }
+  *out = (uid_t) v;
+  return true;
+}
+
 static char *
 home_of (uid_t uid)
 {
-  _cleanup_fclose_ FILE *f = fopen ("/etc/passwd", "re");
-  char line[1024];
+  _cleanup_fclose_ FILE *f = open_passwd ();
+  char line[PASSWD_LINE];
+  bool skipping = false;
 
-  while (f && fgets (line, sizeof line, f))
+  /* ftello: the file may grow while we read it (a rootfs shared with a
+   * running container); never past the cap. */
+  while (f && ftello (f) <= PASSWD_MAX && fgets (line, sizeof line, f))
     {
-      char *fields[7] = { 0 };
-      char *s = line, *save = NULL;
-      int n = 0;
-      for (char *t = strtok_r (s, ":\n", &save); t && n < 7; t = strtok_r (NULL, ":\n", &save))
-        fields[n++] = t;
-      if (n >= 6 && (uid_t) strtoul (fields[2], NULL, 10) == uid)
+      size_t n = strlen (line);
+      bool whole = n > 0 && line[n - 1] == '\n';
+      char *fields[7] = { 0 }, *rest = line;
+      size_t nf = 0;
+      uid_t u;
+
+      if (skipping || (!whole && !feof (f)))
+        {
+          skipping = !whole; /* the rest of an overlong line */
+          continue;
+        }
+      if (whole)
+        line[n - 1] = '\0';
+      /* name:passwd:uid:gid:gecos:dir:shell, empty fields included */
+      while (rest && nf < ARRAY_SIZE (fields))
+        fields[nf++] = strsep (&rest, ":");
+      if (nf >= 6 && parse_uid (fields[2], &u) && u == uid)
         return strdup (fields[5]);
     }
   return strdup ("/");

@@ -216,6 +216,21 @@ now_ms (void)
   return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The hook's deadline in now_ms () time, -1 for none. hooks[].timeout is
+ * any positive int64 of seconds: in milliseconds a huge one would wrap
+ * (18446744073709552 s becomes 384 ms) and kill the hook at once. Past
+ * INT32_MAX seconds (68 years) it is clamped there: no caller can tell. */
+static long long
+deadline_of (const oci_hook *h)
+{
+  long long secs;
+
+  if (!h->has_timeout)
+    return -1;
+  secs = h->timeout > INT32_MAX ? INT32_MAX : h->timeout;
+  return now_ms () + secs * 1000;
+}
+
 /* Polls the hook's output until it exits or the deadline (-1: none)
  * passes; true when it exited. */
 static bool
@@ -323,7 +338,7 @@ run_one (const oci_hook *h, const char *json, const char *dir, char *const *defa
       kr_error_set (err, e, "exec %s", h->path);
       goto out;
     }
-  if (!wait_hook (pidfd, cap, h->has_timeout ? now_ms () + h->timeout * 1000 : -1))
+  if (!wait_hook (pidfd, cap, deadline_of (h)))
     {
       syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
       waitid (P_PIDFD, (id_t) pidfd, &info, WEXITED);

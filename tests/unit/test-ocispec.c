@@ -557,6 +557,56 @@ test_small_configs (const char *fixtures)
     err = NULL;
   }
 
+  /* A \u0000 inside any string (value or key, known field or not) is
+   * refused naming its path: C strings would end there. An escaped
+   * backslash before "u0000" is no NUL. */
+  {
+    static const struct
+    {
+      const char *doc, *want;
+    } cases[] = {
+      { "{\"ociVersion\":\"1.1.0\",\"process\":{\"cwd\":\"/\",\"args\":[\"a\",\"b\\u0000c\"]}}",
+        "process.args[1]: a string contains a NUL character (\\u0000)" },
+      { "{\"ociVersion\":\"1.1.0\",\"hostname\":\"h\\u0000\"}",
+        "hostname: a string contains a NUL character (\\u0000)" },
+      { "{\"ociVersion\":\"1.1.0\",\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"/b\\u0000/c\"}]}",
+        "mounts[1].destination: a string contains a NUL character (\\u0000)" },
+      { "{\"ociVersion\":\"1.1.0\",\"linux\":{\"resources\":{},\"cgroupsPath\":\"\\u0000\"}}",
+        "linux.cgroupsPath: a string contains a NUL character (\\u0000)" },
+      { "{\"ociVersion\":\"1.1.0\",\"annotations\":{\"a\\u0000b\":\"v\"}}",
+        "annotations: a key contains a NUL character (\\u0000)" },
+      { "{\"ociVersion\":\"1.1.0\",\"x-unknown\":[[1,{\"y\":[true,\"\\u0000\"]}]]}",
+        "x-unknown[0][1].y[1]: a string contains a NUL character (\\u0000)" },
+      { "[\"\\u0000\"]", "[0]: a string contains a NUL character (\\u0000)" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+      {
+        char name[64];
+        c = oci_config_parse_data (cases[i].doc, strlen (cases[i].doc), &err);
+        snprintf (name, sizeof name, "NUL in a string refused (%zu)", i);
+        report (c == NULL && err && strcmp (err, cases[i].want) == 0, name, "got %s",
+                err ? err : "(success)");
+        oci_config_free (c);
+        free (err);
+        err = NULL;
+      }
+    static const char ok_doc[]
+        = "{\"ociVersion\":\"1.1.0\",\"hostname\":\"a\\\\u0000b\"}";
+    c = oci_config_parse_data (ok_doc, strlen (ok_doc), &err);
+    EXPECT (c && strcmp (c->hostname, "a\\u0000b") == 0, "escaped backslash before u0000 kept");
+    oci_config_free (c);
+    free (err);
+    err = NULL;
+    static const char st_doc[]
+        = "{\"ociVersion\":\"1.0.0\",\"id\":\"a\\u0000\",\"status\":\"created\",\"bundle\":\"/b\"}";
+    oci_state *st = oci_state_parse_data (st_doc, strlen (st_doc), &err);
+    report (st == NULL && err && strcmp (err, "id: a string contains a NUL character (\\u0000)") == 0,
+            "NUL in state.json refused", "got %s", err ? err : "(success)");
+    oci_state_free (st);
+    free (err);
+    err = NULL;
+  }
+
   c = oci_config_parse_file ("/nonexistent/config.json", &err);
   EXPECT (c == NULL && err
               && strcmp (err, "open /nonexistent/config.json: No such file "
