@@ -10,8 +10,7 @@
 passwd_bundle() {
   local b
   b=$(new_bundle "$1" '.process.args = ["sh", "-c", "echo HOME=$HOME"]') || return 1
-  rm "$b/rootfs"
-  cp -a "$ROOTFS_CACHE" "$b/rootfs"
+  private_rootfs "$b" || return 1
   echo "$b"
 }
 
