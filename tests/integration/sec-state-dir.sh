@@ -15,7 +15,7 @@ make_victim() {
   trap victim_cleanup EXIT
   # awk: the unified line's controllers field is empty, read would skip it
   for mp in $(awk -F'\t' 'NR > 2 { print $4 }' "$T/state/$ID/cgroup"); do
-    case $mp in /sys/fs/cgroup/*) ;; *) fail "unexpected mount point $mp" ;; esac
+    case $mp in /sys/fs/cgroup | /sys/fs/cgroup/*) ;; *) fail "unexpected mount point $mp" ;; esac
     d=$mp$CG_BASE/victim
     mkdir -p "$d"
     # a new cpuset has no cpus until given its parent's
