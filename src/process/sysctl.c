@@ -172,8 +172,14 @@ kr_sysctl_apply (const oci_linux *lnx, kr_error **err)
         *p = *p == '.' ? '/' : *p == '/' ? '.' : *p;
       if (asprintf (&path, "sys/%s", rel) < 0)
         return kr_error_set (err, ENOMEM, "linux.sysctl");
+      /* NO_XDEV: a procfs file mounted over the key (a neighbour sharing a
+       * mount, CVE-2025-52881) is procfs too, and would take the write. */
       fd = kr_openat2 (proc, path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0,
-                       RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+                       RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS
+                           | RESOLVE_NO_XDEV);
+      if (fd < 0 && errno == EXDEV)
+        return kr_error_set (err, 0, "linux.sysctl: \"%s\": a mount on /proc/%s would redirect the write",
+                             key, path);
       if (fd < 0)
         return kr_error_set (err, errno, "linux.sysctl: open \"%s\"", key);
       if (!on_procfs (fd))
