@@ -144,7 +144,9 @@ enter (kr_exec_child *c, kr_error **err)
    * caller's unpassed fds) crosses into the container (CVE-2024-21626). */
   if (kr_close_fds_except (3 + c->preserve_fds, keep, ARRAY_SIZE (keep), err) < 0)
     return -1;
-  if (join_namespaces (c, err) < 0 || enter_root (rootfd, err) < 0)
+  /* Joining a user namespace changes the credentials too. */
+  if (join_namespaces (c, err) < 0 || kr_process_stay_undumpable (err) < 0
+      || enter_root (rootfd, err) < 0)
     return -1;
   kr_closep (&c->init_pidfd);
   return 0;
