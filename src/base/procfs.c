@@ -16,6 +16,7 @@
 #define KR_PROC_ROOT_INO 1
 
 static int the_handle = -1;
+static bool handle_set;
 
 static bool
 is_procfs (int fd)
@@ -24,11 +25,17 @@ is_procfs (int fd)
   return fstatfs (fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
 }
 
+bool
+kr_procfs_is_root (int fd)
+{
+  struct stat st;
+  return is_procfs (fd) && fstat (fd, &st) == 0 && st.st_ino == KR_PROC_ROOT_INO;
+}
+
 int
 kr_procfs_open (int *out, kr_error **err)
 {
   _cleanup_close_ int fd = -1;
-  struct stat st;
 
   /* A copy of the mount, attached nowhere: a mount made later on /proc or
    * anywhere below it (in any mount namespace) is not on this copy. It
@@ -41,10 +48,7 @@ kr_procfs_open (int *out, kr_error **err)
     fd = open ("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
     return kr_error_set (err, errno, "open /proc");
-  if (fstat (fd, &st) < 0)
-    return kr_error_set (err, errno, "stat /proc");
-  /* The root of a procfs, not a directory of one bind-mounted there. */
-  if (!is_procfs (fd) || st.st_ino != KR_PROC_ROOT_INO)
+  if (!kr_procfs_is_root (fd))
     return kr_error_set (err, 0, "/proc is not the root of a procfs");
   *out = TAKE_FD (fd);
   return 0;
@@ -53,8 +57,11 @@ kr_procfs_open (int *out, kr_error **err)
 int
 kr_procfs_handle (kr_error **err)
 {
+  if (handle_set && the_handle < 0)
+    return kr_error_set (err, EBADF, "no procfs handle here");
   if (the_handle < 0 && kr_procfs_open (&the_handle, err) < 0)
     return -1;
+  handle_set = true;
   return the_handle;
 }
 
@@ -62,6 +69,7 @@ void
 kr_procfs_use (int fd)
 {
   the_handle = fd;
+  handle_set = true;
 }
 
 int

@@ -10,11 +10,19 @@
 
 #include "base/error.h"
 
+#include <stdbool.h>
+
 int kr_procfs_open (int *fd, kr_error **err);
+/* FD is the root of a procfs, not a directory of one bind-mounted. */
+bool kr_procfs_is_root (int fd);
 /* The process's handle: the one given to kr_procfs_use, else one opened by
  * kr_procfs_open on first use and kept. Not to be closed by the caller. */
 int kr_procfs_handle (kr_error **err);
-/* Makes FD (from kr_procfs_open, still owned by the caller) the handle. */
+/* Makes FD (from kr_procfs_open, still owned by the caller) the handle; -1:
+ * none, and kr_procfs_handle fails from then on. A process that closes fds
+ * wholesale or enters a container's root (init, exec's helper) says which
+ * handle it keeps, first: one opened later by path could be the
+ * container's. */
 void kr_procfs_use (int fd);
 /* <proc>/REL, opened with FLAGS beneath PROCFD: no mount crossed, no magic
  * link followed, and procfs at the end. */

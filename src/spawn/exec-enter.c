@@ -143,6 +143,7 @@ enter (kr_exec_child *c, kr_error **err)
    * cloned (the end of this function). */
   if (kr_procfs_open (&proc, err) < 0)
     return -1;
+  kr_procfs_use (proc);
   if (set_oom_score_adj (c->p, proc, err) < 0)
     return -1;
   wipe_environment ();
@@ -159,6 +160,7 @@ enter (kr_exec_child *c, kr_error **err)
       || enter_root (rootfd, err) < 0)
     return -1;
   kr_closep (&c->init_pidfd);
+  kr_procfs_use (-1);
   return 0;
 }
 
