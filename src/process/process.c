@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <limits.h>
 #include <linux/close_range.h>
 #include <signal.h>
@@ -98,6 +99,8 @@ kr_process_set_user (const oci_process *p, kr_error **err)
   gid_t gid = p->user ? p->user->gid : 0;
   size_t ngroups = p->user ? p->user->additional_gids_len : 0;
   _cleanup_free_ gid_t *groups = NULL;
+  int keepcaps = prctl (PR_GET_KEEPCAPS, 0, 0, 0, 0);
+  bool drop_all;
 
   if (ngroups)
     {
@@ -112,8 +115,42 @@ kr_process_set_user (const oci_process *p, kr_error **err)
     return kr_error_set (err, errno, "setgroups");
   if (setresgid (gid, gid, gid) < 0)
     return kr_error_set (err, errno, "setresgid %u", (unsigned) gid);
+  if (kr_process_stay_undumpable (err) < 0)
+    return -1;
+  /* Until it is non-dumpable again, the process must keep a capability
+   * no process of the container has (the kernel then refuses them its
+   * /proc/PID files whatever the flag): the permitted set is kept across
+   * the switch and, when the caller does not set it, emptied after. */
+  drop_all = keepcaps == 0 && uid != 0;
+  if (drop_all && prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+    return kr_error_set (err, errno, "prctl PR_SET_KEEPCAPS");
   if (setresuid (uid, uid, uid) < 0)
     return kr_error_set (err, errno, "setresuid %u", (unsigned) uid);
+  if (kr_process_stay_undumpable (err) < 0)
+    return -1;
+  if (drop_all)
+    {
+      struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+      struct __user_cap_data_struct none[2] = { { 0 } };
+
+      if (syscall (SYS_capset, &hdr, none) < 0)
+        return kr_error_set (err, errno, "capset: drop every capability for uid %u", (unsigned) uid);
+      if (prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+        return kr_error_set (err, errno, "prctl PR_SET_KEEPCAPS");
+    }
+  return 0;
+}
+
+/* A change of uid, gid or capabilities (commit_creds in the kernel) sets
+ * the dumpable flag to fs.suid_dumpable: on a host where it is 1, krill's
+ * process would turn dumpable again before its execve. */
+int
+kr_process_stay_undumpable (kr_error **err)
+{
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return kr_error_set (err, errno, "prctl PR_SET_DUMPABLE 0");
+  if (prctl (PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+    return kr_error_set (err, errno ? errno : EPERM, "still dumpable after PR_SET_DUMPABLE 0");
   return 0;
 }
 
@@ -393,7 +430,7 @@ kr_process_apply (const oci_process *p, const kr_caps *caps, const kr_seccomp *s
   if (getcwd (cwd, sizeof cwd) == NULL && errno == ENOENT)
     return kr_error_set (err, 0, "process.cwd: \"%s\" is outside the container's root", p->cwd);
   if (kr_caps_before_user (caps, err) < 0 || kr_process_set_user (p, err) < 0
-      || kr_caps_after_user (caps, err) < 0)
+      || kr_caps_after_user (caps, err) < 0 || kr_process_stay_undumpable (err) < 0)
     return kr_error_prefix (err, "process.user");
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return kr_error_set (err, errno, "process.noNewPrivileges");

@@ -15,6 +15,8 @@ int kr_rlimit_from_name (const char *name);
 int kr_process_set_rlimits (const oci_process *p, kr_error **err);
 /* setgroups, setresgid, setresuid (with caps kept by the caller). */
 int kr_process_set_user (const oci_process *p, kr_error **err);
+/* PR_SET_DUMPABLE 0 again, checked: after every change of credentials. */
+int kr_process_stay_undumpable (kr_error **err);
 /* args[0] looked up in the process's own PATH, inside the container's root. */
 int kr_process_find_exec (const oci_process *p, char **path, kr_error **err);
 /* env of the process plus HOME when it has none (from /etc/passwd, else /). */

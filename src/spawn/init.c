@@ -106,13 +106,20 @@ wait_for_start (const kr_init_ctx *c, char **envp, kr_error **err)
   char path[64];
   _cleanup_close_ int fd = -1;
   _cleanup_free_ char *json = NULL;
+  struct stat want, got;
 
+  /* The O_PATH fd reopened for writing through its link (a magic link)
+   * in the checked procfs handle; what opened must be that fifo. */
   snprintf (path, sizeof path, "self/fd/%d", c->fifo_fd);
   do
     fd = openat (c->proc_fd, path, O_WRONLY | O_CLOEXEC);
   while (fd < 0 && errno == EINTR);
   if (fd < 0)
     return kr_error_set (err, errno, "open exec fifo");
+  if (fstat (c->fifo_fd, &want) < 0 || fstat (fd, &got) < 0)
+    return kr_error_set (err, errno, "stat exec fifo");
+  if (want.st_dev != got.st_dev || want.st_ino != got.st_ino)
+    return kr_error_set (err, 0, "open exec fifo: /proc/%s is not the fifo", path);
   if (kr_hooks_has (c->cfg->hooks, KR_HOOK_START_CONTAINER))
     {
       json = kr_hook_state (&c->hook_state, "created", getpid (), err);
@@ -206,7 +213,8 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_err
     return -1;
   if (c->ns->new_cgroup && unshare (CLONE_NEWCGROUP) < 0)
     return kr_error_set (err, errno, "unshare cgroup namespace");
-  if (kr_namespaces_join_rest (c->ns, err) < 0)
+  /* Joining a user namespace changes the credentials too. */
+  if (kr_namespaces_join_rest (c->ns, err) < 0 || kr_process_stay_undumpable (err) < 0)
     return -1;
   if (setsid () < 0)
     return kr_error_set (err, errno, "setsid");
@@ -261,6 +269,9 @@ kr_init_run (kr_init_ctx *c)
    * (exec-stub.c), so a program that is /proc/self/exe runs the stub
    * again, never krill's binary (CVE-2019-5736). execve makes the user's
    * program dumpable. */
+  /* Every use of /proc in init (rootfs/ included) through the handle the
+   * parent opened before the container existed. */
+  kr_procfs_use (c->proc_fd);
   for (size_t i = 0; i < ARRAY_SIZE (c->parent_only_fds); i++)
     if (c->parent_only_fds[i] >= 0)
       close (c->parent_only_fds[i]);
