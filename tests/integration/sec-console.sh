@@ -27,6 +27,7 @@ console_start() {
   for _ in $(seq 100); do [ -S "$T/console.sock" ] && break; sleep 0.05; done
   k create --bundle "$b" --console-socket "$T/console.sock" "$ID" 2>"$T/err" || rc=$?
   if [ $rc != 0 ]; then
+    cat "$T/err" >&2
     kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null
     return $rc
   fi
@@ -35,8 +36,9 @@ console_start() {
   tr -d '\r' <"$T/console.raw" >"$T/console.out"
 }
 
-# The lines KEY=... of $T/console.out, values only.
-fact() { sed -n "s/^$1=//p" "$T/console.out"; }
+# The lines KEY=... of $T/console.out, values only (anything before KEY is
+# the pty's echo of what script(1) fed it: "^@").
+fact() { sed -n "s/^.*$1=//p" "$T/console.out"; }
 
 expect_console_is_stdin() {
   local out
@@ -87,8 +89,10 @@ test_bind_mounted_dev_binds_dev_console() {
   b=$(new_bundle b '.process.terminal = true | .process.args = ["sh", "-c", $ENV.PROBE]
     | .mounts |= map(if .destination == "/dev" then {"destination": "/dev", "type": "bind", "source": "devdir", "options": ["rbind"]} else . end)')
   mkdir -p "$b/devdir/pts"
+  mknod "$b/devdir/null" c 1 3 # the masked paths are bound from it
   console_start "$b"
   expect_console_is_stdin
+  [ -f "$b/devdir/console" ] || fail "no /dev/console made in the bound directory as a mount point"
 }
 
 # refused_symlink BUNDLE PATH: create fails naming PATH, in one line, and
@@ -122,6 +126,7 @@ test_bind_mounted_dev_console_symlink_refused() {
   b=$(new_bundle b '.process.terminal = true | .process.args = ["true"]
     | .mounts |= map(if .destination == "/dev" then {"destination": "/dev", "type": "bind", "source": "devdir", "options": ["rbind"]} else . end)')
   mkdir -p "$b/devdir/pts"
+  mknod "$b/devdir/null" c 1 3
   ln -s /etc/hostname "$b/devdir/console"
   refused_symlink "$b" /dev/console
 }
