@@ -143,6 +143,20 @@ test_image_dev_pts_symlink_refused() {
   [ ! -e "$b/rootfs/dev/console" ] || fail "/dev/console was created before the refusal"
 }
 
+# /dev itself a symlink in the image (the config's tmpfs then lands on its
+# target, inside the rootfs): with a terminal, refused by name as well.
+test_image_dev_symlink_refused() {
+  local b
+  need_python
+  b=$(new_bundle b '.process.terminal = true | .process.args = ["true"]')
+  private_rootfs "$b"
+  rmdir "$b/rootfs/dev"
+  mkdir "$b/rootfs/realdev"
+  ln -s /realdev "$b/rootfs/dev"
+  refused_symlink "$b" /dev
+  [ -z "$(ls -A "$b/rootfs/realdev")" ] || fail "left in the image's /realdev: $(ls -A "$b/rootfs/realdev")"
+}
+
 test_no_terminal_no_console_bound() {
   local b out
   b=$(new_bundle b '.process.args = ["sh", "-c", "grep \" /dev/console \" /proc/self/mountinfo; ls /dev/console 2>&1; true"]')
