@@ -207,6 +207,20 @@ kr_fs_symlink_in_root (int rootfd, const char *target, const char *path,
 }
 
 int
+kr_fs_open_step (int dirfd, const char *name, int flags, unsigned long long resolve,
+                 const char *shown, kr_error **err)
+{
+  int fd = kr_openat2 (dirfd, name, (uint64_t) (flags | O_CLOEXEC), 0,
+                       resolve | RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+
+  if (fd >= 0)
+    return fd;
+  if (errno == ELOOP)
+    return kr_error_set (err, ELOOP, "%s is a symlink: refused", shown);
+  return kr_error_set (err, errno, "open %s", shown);
+}
+
+int
 kr_fs_fd_path (int fd, char **out, kr_error **err)
 {
   _cleanup_close_ int fds = -1;

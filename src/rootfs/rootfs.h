@@ -41,7 +41,7 @@ int kr_rootfs_mount_end (const oci_config *cfg, int rootfd, kr_error **err);
  * /dev/null reopened; then root is the container's rootfs and cwd "/".
  * Hostname, sysctls and the terminal go after this, while /proc/sys and
  * /dev are still writable (the pty is opened from the container's
- * /dev/ptmx and becomes stdio; nothing is bound on /dev/console). */
+ * /dev/pts/ptmx, bound on /dev/console (console.h) and becomes stdio). */
 int kr_rootfs_pivot (const oci_config *cfg, const char *rootfs, bool no_pivot,
                      kr_error **err);
 

@@ -1,7 +1,7 @@
 /* The container's init, in the clone3 child. Order matters and follows
  * runc: wait for the parent, cgroup namespace (the cgroups entered first),
  * joined namespaces, rootfs mounts, the cgroups (unless entered already),
- * the create hooks, pivot, hostname, terminal,
+ * the create hooks, pivot, hostname, terminal (bound on /dev/console),
  * oom score, keyring, then the process steps shared with `exec` (process/process.c), tell the
  * parent we are ready, wait for `start`, exec. */
 #define _GNU_SOURCE
@@ -28,6 +28,7 @@
 #include "spawn/sync.h"
 #include "process/sysctl.h"
 #include "process/terminal.h"
+#include "rootfs/console.h"
 #include "base/util.h"
 
 static int
@@ -200,6 +201,20 @@ mount_rootfs (kr_init_ctx *c, kr_error **err)
   return kr_rootfs_mount_end (c->cfg, rootfd, err);
 }
 
+/* config-linux.md: the pty is at /dev/console. Bound before the rootfs is
+ * finalized (a read-only /dev still takes a mount) and before the master
+ * leaves, as runc does. */
+static int
+setup_console (int console_fd, const oci_box *size, kr_error **err)
+{
+  _cleanup_close_ int master = -1, peer = -1;
+
+  if (kr_terminal_open (size, &master, &peer, err) < 0
+      || kr_rootfs_bind_console (peer, err) < 0)
+    return -1;
+  return kr_terminal_attach (console_fd, master, peer, err);
+}
+
 static int
 init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_error **err)
 {
@@ -240,7 +255,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_err
   /* While /dev and /proc/sys are still writable. */
   if (set_names (c->cfg, err) < 0 || kr_sysctl_apply (c->cfg->linux, err) < 0)
     return -1;
-  if (c->console_fd >= 0 && kr_terminal_setup (c->console_fd, p->console_size, err) < 0)
+  if (c->console_fd >= 0 && setup_console (c->console_fd, p->console_size, err) < 0)
     return kr_error_prefix (err, "terminal");
   if (kr_rootfs_finalize (c->cfg, err) < 0)
     return -1;
