@@ -77,10 +77,11 @@ test_userns_host_network_sysfs() {
   local b out
   needs_userns
   b=$(userns_bundle b '.linux.namespaces |= map(select(.type != "network"))
-    | .process.args = ["sh", "-c", "cat /sys/kernel/ostype 2>/dev/null; ls /sys/class/net | grep -c lo; grep \" /sys \" /proc/self/mountinfo | grep -c \" ro,\""]')
+    | .process.args = ["sh", "-c", "ls /sys/class/net; echo --; grep \" /sys \" /proc/self/mountinfo"]')
   out=$(k run --bundle "$b" "$ID" 2>&1) || fail "run: $out"
-  expect_eq "$(echo "$out" | sed -n 2p)" "1"
-  expect_eq "$(echo "$out" | sed -n 3p)" "1"
+  expect_eq "$(echo "$out" | sed '/^--$/,$d')" "$(ls /sys/class/net)"
+  expect_contains "$(echo "$out" | sed '1,/^--$/d')" " / /sys ro,"
+  expect_contains "$(echo "$out" | sed '1,/^--$/d')" " - sysfs "
 }
 
 test_userns_join_by_path() {
@@ -100,12 +101,21 @@ test_userns_join_by_path() {
   expect_eq "$(readlink "/proc/$out/ns/net")" "$(readlink "/proc/$pid/ns/net")"
   [ "$(readlink "/proc/$out/ns/mnt")" != "$(readlink "/proc/$pid/ns/mnt")" ] || fail "mount namespace shared"
   expect_eq "$(awk '/^Uid:/ { print $2 }' "/proc/$out/status")" "100000"
-  # inside: root, and the new namespaces belong to the joined user namespace
-  out=$(k exec "$ID-b" sh -c 'id -u; cat /proc/self/uid_map; mount -t tmpfs t /tmp && echo mount-ok; echo x >/dev/null && echo devnull-ok' 2>&1) ||
+  # inside: root (its proc mounted: the new pid namespace is the joined
+  # user namespace's)
+  out=$(k exec "$ID-b" sh -c 'id -u; cat /proc/self/uid_map; echo x >/dev/null && echo devnull-ok' 2>&1) ||
     fail "exec b: $out"
   expect_eq "$(echo "$out" | sed -n 1p)" "0"
   expect_eq "$(echo "$out" | sed -n 2p | tr -s ' ')" " 0 100000 65536"
   expect_contains "$out" "devnull-ok"
+  # mappings with the path must be the joined namespace's own
+  b=$(new_bundle c '.linux.namespaces += [{"type": "user", "path": "/proc/'"$pid"'/ns/user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]')
+  private_rootfs "$b"
+  chown -R 100000:100000 "$b/rootfs"
+  if k create --bundle "$b" "$ID-c" >"$T/out" 2>&1; then fail "mismatched mappings accepted"; fi
+  expect_contains "$(cat "$T/out")" "linux.uidMappings: not the mappings of the user namespace joined by path"
+  assert_nothing_left "$ID-c" c
 }
 
 test_userns_exec() {
