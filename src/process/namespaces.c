@@ -44,10 +44,6 @@ kr_namespaces_prepare (const oci_linux *lnx, kr_namespaces *ns, kr_error **err)
       seen |= (unsigned long) flag;
       if (flag == CLONE_NEWUSER)
         ns->user = true;
-      /* Not built yet: refused rather than run in the host's namespace. */
-      if (flag == CLONE_NEWTIME)
-        return kr_error_set (err, 0, "linux.namespaces[%zu]: \"%s\" namespaces are not implemented yet",
-                             i, n->type);
       if (n->path && *n->path)
         {
           int fd;
@@ -69,6 +65,8 @@ kr_namespaces_prepare (const oci_linux *lnx, kr_namespaces *ns, kr_error **err)
         }
       else if (flag == CLONE_NEWCGROUP)
         ns->new_cgroup = true;
+      else if (flag == CLONE_NEWTIME)
+        ns->new_time = true;
       else
         ns->clone_flags |= (unsigned long) flag;
     }

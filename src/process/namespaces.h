@@ -29,8 +29,9 @@ typedef struct kr_ns_join
 
 typedef struct kr_namespaces
 {
-  unsigned long clone_flags; /* new namespaces made at clone3, CLONE_NEWCGROUP excluded */
+  unsigned long clone_flags; /* new namespaces made at clone3, cgroup and time excluded */
   bool new_cgroup;           /* unshared by init after it joined its cgroup */
+  bool new_time;             /* unshared by init, its offsets written, then entered */
   bool user;                 /* a user namespace, new (CLONE_NEWUSER) or joined */
   bool joined;               /* every path already joined (kr_namespaces_join_all) */
   kr_ns_join join[8];

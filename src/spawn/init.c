@@ -1,7 +1,7 @@
 /* The container's init, in the clone3 child. Order matters and follows
  * runc: wait for the parent, cgroup namespace (the cgroups entered first),
- * joined namespaces, the user namespace's root (the cgroups entered
- * first), rootfs mounts, the cgroups (unless entered already),
+ * joined namespaces, a new time namespace, the user namespace's root (the
+ * cgroups entered first), rootfs mounts, the cgroups (unless entered already),
  * the create hooks, pivot, hostname, terminal,
  * oom score, keyring, then the process steps shared with `exec` (process/process.c), tell the
  * parent we are ready, wait for `start`, exec. */
@@ -24,6 +24,7 @@
 #include "spawn/exec-final.h"
 #include "spawn/hooks.h"
 #include "process/process.h"
+#include "process/timens.h"
 #include "process/userns.h"
 #include "base/procfs.h"
 #include "rootfs/rootfs.h"
@@ -217,6 +218,10 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_err
    * own. From here what init makes belongs to the namespace's root. */
   if (c->ns->user && !(c->ns->clone_flags & CLONE_NEWUSER)
       && kr_userns_check_joined (c->proc_fd, c->cfg->linux, err) < 0)
+    return -1;
+  /* Before the user namespace's root: the offsets file is the host
+   * root's (init is not dumpable). */
+  if (c->ns->new_time && kr_timens_enter_new (c->proc_fd, c->cfg->linux, err) < 0)
     return -1;
   if (c->ns->user && kr_userns_become_root (c->setgroups_allowed, err) < 0)
     return -1;
