@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -111,5 +112,35 @@ kr_procfs_write_self (int procfd, const char *name, const char *data, kr_error *
     return -1;
   if (write (fd, data, len) != (ssize_t) len)
     return kr_error_set (err, errno, "write %s to /proc/%s", data, path);
+  return 0;
+}
+
+int
+kr_procfs_open_pid (int procfd, pid_t pid, int pidfd, int *out, kr_error **err)
+{
+  char name[32];
+  _cleanup_close_ int fd = -1;
+
+  snprintf (name, sizeof name, "%d", (int) pid);
+  fd = openat (procfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return kr_error_set (err, errno, "open /proc/%d", (int) pid);
+  /* Alive after the open: the directory is that process's, not a reuser's. */
+  if (syscall (SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
+    return kr_error_set (err, errno, "process %d", (int) pid);
+  *out = TAKE_FD (fd);
+  return 0;
+}
+
+int
+kr_procfs_write_at (int dirfd, const char *name, const char *data, kr_error **err)
+{
+  _cleanup_close_ int fd = openat (dirfd, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  size_t len = strlen (data);
+
+  if (fd < 0)
+    return kr_error_set (err, errno, "open /proc/<pid>/%s", name);
+  if (write (fd, data, len) != (ssize_t) len)
+    return kr_error_set (err, errno, "write /proc/<pid>/%s", name);
   return 0;
 }

@@ -8,6 +8,8 @@
 #ifndef KRILL_PROCFS_H
 #define KRILL_PROCFS_H
 
+#include <sys/types.h>
+
 #include "base/error.h"
 
 #include <stdbool.h>
@@ -32,5 +34,10 @@ int kr_procfs_openat (int procfd, const char *rel, int flags, kr_error **err);
 int kr_procfs_fd_dir (int procfd, kr_error **err);
 /* Writes DATA to <proc>/self/<NAME>. */
 int kr_procfs_write_self (int procfd, const char *name, const char *data, kr_error **err);
+/* <proc>/<PID> as a directory fd, checked through PIDFD to still be that
+ * process's after the open (a pid is named once, never as a path again). */
+int kr_procfs_open_pid (int procfd, pid_t pid, int pidfd, int *out, kr_error **err);
+/* Writes DATA, in one write, to NAME under the directory DIRFD. */
+int kr_procfs_write_at (int dirfd, const char *name, const char *data, kr_error **err);
 
 #endif

@@ -9,6 +9,8 @@
 #include "process/lsm.h"
 #include "process/process.h"
 #include "process/sysctl.h"
+#include "process/timens.h"
+#include "process/userns.h"
 #include "base/util.h"
 
 /* Fields of runtime-spec 1.3.0 that a later piece of work implements. Until
@@ -19,9 +21,6 @@ static const char *const not_implemented[] = {
   "process.execCPUAffinity",
   "mounts[].uidMappings",
   "mounts[].gidMappings",
-  "linux.uidMappings",
-  "linux.gidMappings",
-  "linux.timeOffsets",
   "linux.netDevices",
   "linux.intelRdt",
   "linux.personality",
@@ -61,5 +60,7 @@ kr_validate_config (const oci_config *cfg, kr_error **err)
     return kr_error_set (err, 0, "hostname: needs a new uts namespace");
   if (cfg->domainname && *cfg->domainname && !has_namespace (cfg, CLONE_NEWUTS))
     return kr_error_set (err, 0, "domainname: needs a new uts namespace");
+  if (kr_userns_validate (cfg, err) < 0 || kr_timens_validate (cfg->linux, err) < 0)
+    return -1;
   return kr_sysctl_validate (cfg, err);
 }

@@ -42,10 +42,8 @@ kr_namespaces_prepare (const oci_linux *lnx, kr_namespaces *ns, kr_error **err)
         return kr_error_set (err, 0, "linux.namespaces[%zu].type: duplicate namespace \"%s\"", i,
                              n->type);
       seen |= (unsigned long) flag;
-      /* Not built yet: refused rather than run in the host's namespace. */
-      if (flag == CLONE_NEWUSER || flag == CLONE_NEWTIME)
-        return kr_error_set (err, 0, "linux.namespaces[%zu]: \"%s\" namespaces are not implemented yet",
-                             i, n->type);
+      if (flag == CLONE_NEWUSER)
+        ns->user = true;
       if (n->path && *n->path)
         {
           int fd;
@@ -67,6 +65,8 @@ kr_namespaces_prepare (const oci_linux *lnx, kr_namespaces *ns, kr_error **err)
         }
       else if (flag == CLONE_NEWCGROUP)
         ns->new_cgroup = true;
+      else if (flag == CLONE_NEWTIME)
+        ns->new_time = true;
       else
         ns->clone_flags |= (unsigned long) flag;
     }
@@ -129,9 +129,30 @@ kr_namespaces_leave_pid (int *saved, kr_error **err)
   return 0;
 }
 
+bool
+kr_namespaces_join_first (const kr_namespaces *ns)
+{
+  return ns->user && ns->join_len > 0;
+}
+
+int
+kr_namespaces_join_all (kr_namespaces *ns, kr_error **err)
+{
+  /* In the order of kr_ns_types: the user namespace first, for the rights
+   * over the ones it owns. */
+  for (size_t t = 0; t < KR_NS_TYPES; t++)
+    for (size_t i = 0; i < ns->join_len; i++)
+      if (ns->join[i].nstype == kr_ns_types[t].flag && join_one (&ns->join[i], err) < 0)
+        return -1;
+  ns->joined = true;
+  return 0;
+}
+
 int
 kr_namespaces_join_rest (const kr_namespaces *ns, kr_error **err)
 {
+  if (ns->joined)
+    return 0;
   for (size_t i = 0; i < ns->join_len; i++)
     if (ns->join[i].nstype != CLONE_NEWPID && join_one (&ns->join[i], err) < 0)
       return -1;

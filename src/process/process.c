@@ -81,11 +81,17 @@ kr_process_validate (const oci_process *p, kr_error **err)
 int
 kr_process_set_rlimits (const oci_process *p, kr_error **err)
 {
+  return kr_process_set_rlimits_of (0, p, err);
+}
+
+int
+kr_process_set_rlimits_of (pid_t pid, const oci_process *p, kr_error **err)
+{
   for (size_t i = 0; i < p->rlimits_len; i++)
     {
       const oci_rlimit *r = &p->rlimits[i];
       struct rlimit lim = { .rlim_cur = r->soft, .rlim_max = r->hard };
-      if (setrlimit (kr_rlimit_from_name (r->type), &lim) < 0)
+      if (prlimit (pid, (__rlimit_resource_t) kr_rlimit_from_name (r->type), &lim, NULL) < 0)
         return kr_error_set (err, errno, "setrlimit %s soft=%llu hard=%llu", r->type,
                              (unsigned long long) r->soft, (unsigned long long) r->hard);
     }

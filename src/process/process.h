@@ -3,6 +3,8 @@
 #ifndef KRILL_PROCESS_H
 #define KRILL_PROCESS_H
 
+#include <sys/types.h>
+
 #include "process/caps.h"
 #include "base/error.h"
 #include "ocispec.h"
@@ -13,6 +15,10 @@ int kr_process_validate (const oci_process *p, kr_error **err);
 /* RLIMIT_NOFILE -> RLIMIT_NOFILE's number; -1 when unknown. */
 int kr_rlimit_from_name (const char *name);
 int kr_process_set_rlimits (const oci_process *p, kr_error **err);
+/* The same for the process PID (0: the caller), from outside: a process in
+ * a user namespace of its own can no longer raise a hard limit, so its
+ * creator sets them (as runc's parent does). */
+int kr_process_set_rlimits_of (pid_t pid, const oci_process *p, kr_error **err);
 /* setgroups, setresgid, setresuid (with caps kept by the caller). */
 int kr_process_set_user (const oci_process *p, kr_error **err);
 /* PR_SET_DUMPABLE 0 again, checked: after every change of credentials. */

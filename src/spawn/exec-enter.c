@@ -155,6 +155,15 @@ enter (kr_exec_child *c, kr_error **err)
    * caller's unpassed fds) crosses into the container (CVE-2024-21626). */
   if (kr_close_fds_except (3 + c->preserve_fds, keep, ARRAY_SIZE (keep), err) < 0)
     return -1;
+  /* Into a user namespace: the rlimits before the join, as the caller's
+   * root (inherited by C2); inside, a hard limit could no longer be
+   * raised. */
+  if (c->ns_flags & CLONE_NEWUSER)
+    {
+      if (kr_process_set_rlimits (c->p, err) < 0)
+        return kr_error_prefix (err, "process.rlimits");
+      c->p->rlimits_len = 0;
+    }
   /* Joining a user namespace changes the credentials too. */
   if (join_namespaces (c, proc, err) < 0 || kr_process_stay_undumpable (err) < 0
       || enter_root (rootfd, err) < 0)

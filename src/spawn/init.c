@@ -1,6 +1,7 @@
 /* The container's init, in the clone3 child. Order matters and follows
  * runc: wait for the parent, cgroup namespace (the cgroups entered first),
- * joined namespaces, rootfs mounts, the cgroups (unless entered already),
+ * joined namespaces, a new time namespace, the user namespace's root (the
+ * cgroups entered first), rootfs mounts, the cgroups (unless entered already),
  * the create hooks, pivot, hostname, terminal (bound on /dev/console),
  * oom score, keyring, then the process steps shared with `exec` (process/process.c), tell the
  * parent we are ready, wait for `start`, exec. */
@@ -23,6 +24,8 @@
 #include "spawn/exec-final.h"
 #include "spawn/hooks.h"
 #include "process/process.h"
+#include "process/timens.h"
+#include "process/userns.h"
 #include "base/procfs.h"
 #include "rootfs/rootfs.h"
 #include "spawn/sync.h"
@@ -180,6 +183,7 @@ enter_cgroup (kr_init_ctx *c, kr_error **err)
 {
   if (wait_cgroup (c, err) < 0)
     return -1;
+  c->cg_entered = true;
   return kr_cgroup_enter (c->cg, c->born_in_cgroup, err);
 }
 
@@ -223,13 +227,28 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_err
 
   if (kr_sync_wait (c->sync_fd, KR_SYNC_GO, err) < 0)
     return -1;
-  /* A cgroup namespace is rooted where its creator is: enter first. */
-  if (c->ns->new_cgroup && enter_cgroup (c, err) < 0)
+  /* A cgroup namespace is rooted where its creator is: enter first. So
+   * does init in a user namespace: it still has the host's root ids (the
+   * cgroup's files are theirs) until it becomes the namespace's root. */
+  if ((c->ns->new_cgroup || c->ns->user) && enter_cgroup (c, err) < 0)
     return -1;
   if (c->ns->new_cgroup && unshare (CLONE_NEWCGROUP) < 0)
     return kr_error_set (err, errno, "unshare cgroup namespace");
   /* Joining a user namespace changes the credentials too. */
   if (kr_namespaces_join_rest (c->ns, err) < 0 || kr_process_stay_undumpable (err) < 0)
+    return -1;
+  /* The parent wrote the maps of a new one before GO; a joined one has its
+   * own. From here what init makes belongs to the namespace's root. */
+  if (c->ns->user && !(c->ns->clone_flags & CLONE_NEWUSER)
+      && kr_userns_check_joined (c->proc_fd, c->cfg->linux, err) < 0)
+    return -1;
+  /* Before the user namespace's root: the offsets file is the host
+   * root's (init is not dumpable). */
+  if (c->ns->new_time && kr_timens_enter_new (c->proc_fd, c->cfg->linux, err) < 0)
+    return -1;
+  /* A credential change: on a suid_dumpable host it made us dumpable. */
+  if (c->ns->user
+      && (kr_userns_become_root (c->setgroups_allowed, err) < 0 || kr_process_stay_undumpable (err) < 0))
     return -1;
   if (setsid () < 0)
     return kr_error_set (err, errno, "setsid");
@@ -241,7 +260,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_err
   /* Otherwise after the mounts, as the namespaces made by clone3 are: what
    * krill builds for the container is charged to krill's caller, what
    * the container does from here on (hooks included) to the container. */
-  if (!c->ns->new_cgroup && enter_cgroup (c, err) < 0)
+  if (!c->cg_entered && enter_cgroup (c, err) < 0)
     return -1;
   /* Joined, mounted, in its cgroup: from here init needs stdio, the
    * preserved fds and these. Nothing else it got from the parent (a joined
