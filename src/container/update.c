@@ -253,8 +253,9 @@ merge (oci_resources *d, oci_resources *s, kr_error **err)
 
 /* UPD's device rules become the list in force, recorded in CUR.  The saved
  * config supplies the rest of linux (its device nodes keep their default
- * rules), and the rules go the way they went at create: on cgroup v2 that
- * swaps the BPF program in one step, so there is no moment without rules. */
+ * rules), and the rules go the way they went at create: where a BPF
+ * program enforces them, the cgroup manager swaps it in one step, so there
+ * is no moment without rules. */
 static int
 update_devices (int dirfd, kr_cgroup *cg, oci_resources *cur, oci_resources *upd, kr_error **err)
 {
