@@ -243,7 +243,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_err
   /* Before apply: a filter loaded there may deny memfd_create. */
   if (kr_exec_stub_open (3 + c->preserve_fds, stub_fd, err) < 0)
     return -1;
-  return kr_process_apply (p, &c->caps, c->seccomp, c->proc_fd, c->preserve_fds, err);
+  return kr_process_apply (p, &c->caps, c->seccomp, c->proc_fd, c->preserve_fds, -1, err);
 }
 
 void
