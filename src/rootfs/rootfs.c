@@ -84,7 +84,9 @@ kr_rootfs_mount_begin (const oci_config *cfg, const char *rootfs, int *rootfd, k
                          rootfs ? rootfs : "(null)");
   if (root_propagation (cfg, &prop, err) < 0)
     return -1;
-  if (mount (NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+  /* unbindable (runbindable above all) would refuse the config's bind
+   * mounts from the host: it goes on the new "/" after pivot only. */
+  if (mount (NULL, "/", NULL, prop && !(prop & MS_UNBINDABLE) ? prop : MS_SLAVE | MS_REC, NULL) < 0)
     return kr_error_set (err, errno, "set the propagation of /");
   if (unshare_rootfs_parent (rootfs, prop, err) < 0)
     return -1;
@@ -139,22 +141,13 @@ kr_rootfs_pivot (const oci_config *cfg, const char *rootfs, bool no_pivot,
                  kr_error **err)
 {
   _cleanup_close_ int rootfd = -1;
-  unsigned long prop;
 
-  if (root_propagation (cfg, &prop, err) < 0)
-    return -1;
   rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0)
     return kr_error_set (err, errno, "open %s", rootfs);
   if (no_pivot ? kr_move_root (rootfs, rootfd, err) < 0
                : kr_pivot_root (rootfd, err) < 0)
     return -1;
-  /* private and slave were applied before the rootfs bind; shared and
-   * unbindable belong on the new "/" only, applying them earlier would
-   * reach the host's root mount. */
-  if (prop && !(prop & (MS_PRIVATE | MS_SLAVE))
-      && mount (NULL, "/", NULL, prop, NULL) < 0)
-    return kr_error_set (err, errno, "set the propagation of the new /");
   if (kr_devices_needed (cfg) && kr_devices_reopen_null (err) < 0)
     return -1;
   return 0;
@@ -164,6 +157,7 @@ int
 kr_rootfs_finalize (const oci_config *cfg, kr_error **err)
 {
   const oci_linux *l = cfg->linux;
+  unsigned long prop;
 
   for (size_t i = 0; i < cfg->mounts_len; i++)
     if (kr_mount_needs_late_ro (&cfg->mounts[i])
@@ -176,5 +170,13 @@ kr_rootfs_finalize (const oci_config *cfg, kr_error **err)
     return -1;
   if (l && kr_mask_paths (l->masked_paths, l->masked_paths_len, err) < 0)
     return -1;
+  /* private and slave were applied before the rootfs bind; shared and
+   * unbindable belong on the new "/" only (earlier they would reach the
+   * host's root mount), and last: the read-only and masked paths above
+   * clone mounts, which a recursively unbindable tree refuses. */
+  if (root_propagation (cfg, &prop, err) < 0)
+    return -1;
+  if (prop && !(prop & (MS_PRIVATE | MS_SLAVE)) && mount (NULL, "/", NULL, prop, NULL) < 0)
+    return kr_error_set (err, errno, "set the propagation of the new /");
   return 0;
 }
