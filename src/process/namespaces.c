@@ -2,8 +2,11 @@
 #include "process/namespaces.h"
 
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "base/util.h"
@@ -135,5 +138,28 @@ kr_namespaces_join_rest (const kr_namespaces *ns, kr_error **err)
   for (size_t i = 0; i < ns->join_len; i++)
     if (ns->join[i].nstype != CLONE_NEWPID && join_one (&ns->join[i], err) < 0)
       return -1;
+  return 0;
+}
+
+int
+kr_namespaces_loopback_up (const kr_namespaces *ns, kr_error **err)
+{
+  _cleanup_close_ int fd = -1;
+  struct ifreq ifr;
+
+  if (!(ns->clone_flags & CLONE_NEWNET))
+    return 0;
+  fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return kr_error_set (err, errno, "loopback: socket");
+  memset (&ifr, 0, sizeof ifr);
+  strcpy (ifr.ifr_name, "lo");
+  if (ioctl (fd, SIOCGIFFLAGS, &ifr) < 0)
+    return kr_error_set (err, errno, "loopback: get the flags of lo");
+  if (ifr.ifr_flags & IFF_UP)
+    return 0;
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl (fd, SIOCSIFFLAGS, &ifr) < 0)
+    return kr_error_set (err, errno, "loopback: bring lo up");
   return 0;
 }

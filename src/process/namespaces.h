@@ -52,5 +52,9 @@ int kr_namespaces_join_pid (const kr_namespaces *ns, int procfd, int *saved, kr_
 int kr_namespaces_leave_pid (int *saved, kr_error **err);
 /* Called by init: every other namespace given by path. */
 int kr_namespaces_join_rest (const kr_namespaces *ns, kr_error **err);
+/* Called by init in a network namespace made for it (not one joined by
+ * path, which its owner has set up): lo up, as runc and crun bring it, so
+ * that 127.0.0.1 answers in a container with no other network. */
+int kr_namespaces_loopback_up (const kr_namespaces *ns, kr_error **err);
 
 #endif

@@ -206,7 +206,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_err
     return -1;
   if (c->ns->new_cgroup && unshare (CLONE_NEWCGROUP) < 0)
     return kr_error_set (err, errno, "unshare cgroup namespace");
-  if (kr_namespaces_join_rest (c->ns, err) < 0)
+  if (kr_namespaces_join_rest (c->ns, err) < 0 || kr_namespaces_loopback_up (c->ns, err) < 0)
     return -1;
   if (setsid () < 0)
     return kr_error_set (err, errno, "setsid");
