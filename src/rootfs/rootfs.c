@@ -130,9 +130,20 @@ kr_rootfs_mount_range (const oci_config *cfg, const char *rootfs, int rootfd,
 int
 kr_rootfs_mount_end (const oci_config *cfg, int rootfd, kr_error **err)
 {
+  const char *cwd = cfg->process ? cfg->process->cwd : NULL;
+
   if (kr_devices_needed (cfg)
       && kr_devices_setup (rootfd, cfg, has_namespace (cfg, "user"), err) < 0)
     return -1;
+  /* A process.cwd the image lacks (a WORKDIR never made) is made, as runc
+   * and crun do, inside the root and before it is made read-only. */
+  if (cwd && *cwd)
+    {
+      _cleanup_close_ int fd = kr_fs_open_in_root (rootfd, cwd, O_PATH | O_DIRECTORY,
+                                                   KR_FS_MKDIR, 0755, err);
+      if (fd < 0)
+        return kr_error_prefix (err, "process.cwd \"%s\"", cwd);
+    }
   return 0;
 }
 

@@ -33,7 +33,7 @@ size_t kr_rootfs_first_cgroup_mount (const oci_config *cfg);
 int kr_rootfs_mount_range (const oci_config *cfg, const char *rootfs, int rootfd,
                            const kr_cgroup_mount_plan *cg_plan, size_t from, size_t to,
                            kr_error **err);
-/* 1c. /dev populated. */
+/* 1c. /dev populated, a missing process.cwd made (0755). */
 int kr_rootfs_mount_end (const oci_config *cfg, int rootfd, kr_error **err);
 
 /* 2. pivot_root (or MS_MOVE + chroot when NO_PIVOT, runc's --no-pivot),
