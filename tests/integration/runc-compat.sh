@@ -15,11 +15,26 @@ args() { jq -cn --arg c "$1" '["sh", "-c", $c]'; }
 # them: they are the runtime's namespace's).
 test_no_mount_namespace() {
   local b out host
-  b=$(new_bundle nomnt '.linux.namespaces |= map(select(.type != "mount")) | .mounts = [{"destination": "/proc", "type": "proc", "source": "proc"}] | .linux.maskedPaths = [] | .linux.readonlyPaths = []')
+  b=$(new_bundle nomnt '.linux.namespaces |= map(select(.type != "mount")) | .mounts = [{"destination": "/proc", "type": "proc", "source": "proc"}] | .linux.maskedPaths = [] | .linux.readonlyPaths = [] | .root.readonly = false')
   private_rootfs "$b"
   jq ".process.args = $(args 'readlink /proc/self/ns/mnt; cat /etc/motd')" "$b/config.json" >"$b/c" && mv "$b/c" "$b/config.json"
   host=$(readlink /proc/self/ns/mnt)
   out=$(k run --bundle "$b" "$ID" 2>&1) || { umount -l "$b/rootfs/proc" 2>/dev/null || true; fail "run: $out"; }
+  umount -l "$b/rootfs/proc" 2>/dev/null || true
+  expect_contains "$out" "$host"
+  expect_contains "$out" "krill test rootfs"
+}
+
+# exec into it: its root is the rootfs, its mounts seen from the host
+test_no_mount_namespace_exec() {
+  local b out host
+  b=$(new_bundle nomntx '.linux.namespaces |= map(select(.type != "mount")) | .mounts = [{"destination": "/proc", "type": "proc", "source": "proc"}] | .linux.maskedPaths = [] | .linux.readonlyPaths = [] | .root.readonly = false | .process.args = ["sleep", "1000"]')
+  private_rootfs "$b"
+  host=$(readlink /proc/self/ns/mnt)
+  k run -d --bundle "$b" "$ID" || { umount -l "$b/rootfs/proc" 2>/dev/null || true; fail "run -d"; }
+  out=$(k exec "$ID" sh -c 'readlink /proc/self/ns/mnt; cat /etc/motd; ls /' 2>&1) || true
+  grep -q " $b/rootfs/proc " /proc/self/mountinfo || fail "the container's /proc is not in the host's mountinfo"
+  k delete --force "$ID"
   umount -l "$b/rootfs/proc" 2>/dev/null || true
   expect_contains "$out" "$host"
   expect_contains "$out" "krill test rootfs"
