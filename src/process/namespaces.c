@@ -51,12 +51,7 @@ kr_namespaces_prepare (const oci_linux *lnx, kr_namespaces *ns, kr_error **err)
                              i, n->type);
       if (n->path && *n->path)
         {
-          int fd;
-          if (flag == CLONE_NEWNS)
-            return kr_error_set (err, 0,
-                                 "linux.namespaces[%zu].path: joining a mount namespace is not implemented yet",
-                                 i);
-          fd = open (n->path, O_RDONLY | O_CLOEXEC);
+          int fd = open (n->path, O_RDONLY | O_CLOEXEC);
           if (fd < 0)
             {
               kr_error_set (err, errno, "linux.namespaces[%zu].path: open \"%s\"", i, n->path);
@@ -73,11 +68,8 @@ kr_namespaces_prepare (const oci_linux *lnx, kr_namespaces *ns, kr_error **err)
       else
         ns->clone_flags |= (unsigned long) flag;
     }
-  if (!(seen & CLONE_NEWNS))
-    {
-      kr_namespaces_close (ns);
-      return kr_error_set (err, 0, "linux.namespaces: a mount namespace is required");
-    }
+  /* A type not listed is the runtime's (config-linux.md), mount included:
+   * see kr_rootfs_* for what init does in krill's mount namespace. */
   return 0;
 }
 

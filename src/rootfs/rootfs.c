@@ -74,6 +74,20 @@ unshare_rootfs_parent (const char *rootfs, unsigned long prop, kr_error **err)
     }
 }
 
+static int
+open_rootfs (const char *rootfs, int *rootfd, kr_error **err)
+{
+  *rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (*rootfd < 0)
+    return kr_error_set (err, errno, "open %s", rootfs);
+  return 0;
+}
+
+/* Without a mount namespace of its own the container is in krill's (a type
+ * not listed is the runtime's, config-linux.md): nothing of that namespace
+ * is changed but the config's mounts, made below the rootfs where they are
+ * the runtime's (as runc's; nothing unmounts them), and the root is a
+ * chroot, as runc's: pivot_root would move every process of the host. */
 int
 kr_rootfs_mount_begin (const oci_config *cfg, const char *rootfs, int *rootfd, kr_error **err)
 {
@@ -82,6 +96,8 @@ kr_rootfs_mount_begin (const oci_config *cfg, const char *rootfs, int *rootfd, k
   if (rootfs == NULL || rootfs[0] != '/')
     return kr_error_set (err, EINVAL, "rootfs %s is not absolute",
                          rootfs ? rootfs : "(null)");
+  if (!has_namespace (cfg, "mount"))
+    return open_rootfs (rootfs, rootfd, err);
   if (root_propagation (cfg, &prop, err) < 0)
     return -1;
   /* unbindable (runbindable above all) would refuse the config's bind
@@ -92,11 +108,7 @@ kr_rootfs_mount_begin (const oci_config *cfg, const char *rootfs, int *rootfd, k
     return -1;
   if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return kr_error_set (err, errno, "bind %s onto itself", rootfs);
-
-  *rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (*rootfd < 0)
-    return kr_error_set (err, errno, "open %s", rootfs);
-  return 0;
+  return open_rootfs (rootfs, rootfd, err);
 }
 
 size_t
@@ -156,8 +168,13 @@ kr_rootfs_pivot (const oci_config *cfg, const char *rootfs, bool no_pivot,
   rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0)
     return kr_error_set (err, errno, "open %s", rootfs);
-  if (no_pivot ? kr_move_root (rootfs, rootfd, err) < 0
-               : kr_pivot_root (rootfd, err) < 0)
+  if (!has_namespace (cfg, "mount"))
+    {
+      if (fchdir (rootfd) < 0 || chroot (".") < 0 || chdir ("/") < 0)
+        return kr_error_set (err, errno, "chroot %s", rootfs);
+    }
+  else if (no_pivot ? kr_move_root (rootfs, rootfd, err) < 0
+                    : kr_pivot_root (rootfd, err) < 0)
     return -1;
   if (kr_devices_needed (cfg) && kr_devices_reopen_null (err) < 0)
     return -1;
