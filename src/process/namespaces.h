@@ -65,5 +65,9 @@ int kr_namespaces_join_all (kr_namespaces *ns, kr_error **err);
 /* Called by init: every other namespace given by path (none when
  * ns->joined). */
 int kr_namespaces_join_rest (const kr_namespaces *ns, kr_error **err);
+/* Called by init in a network namespace made for it (not one joined by
+ * path, which its owner has set up): lo up, as runc and crun bring it, so
+ * that 127.0.0.1 answers in a container with no other network. */
+int kr_namespaces_loopback_up (const kr_namespaces *ns, kr_error **err);
 
 #endif

@@ -192,7 +192,8 @@ process_steps (kr_exec_child *c, char **exec_path, char ***envp, int *stub_fd, k
   /* Before apply: a filter loaded there may deny memfd_create. */
   if (kr_exec_stub_open (3 + c->preserve_fds, stub_fd, err) < 0)
     return -1;
-  return kr_process_apply (c->p, &c->caps, c->seccomp, -1, c->preserve_fds, err);
+  return kr_process_apply (c->p, &c->caps, c->seccomp, -1, c->preserve_fds,
+                            *stub_fd >= 0 ? c->sync_fd : -1, err);
 }
 
 /* C2: in every namespace of the container, pid included. */

@@ -235,7 +235,8 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_err
   if (c->ns->new_cgroup && unshare (CLONE_NEWCGROUP) < 0)
     return kr_error_set (err, errno, "unshare cgroup namespace");
   /* Joining a user namespace changes the credentials too. */
-  if (kr_namespaces_join_rest (c->ns, err) < 0 || kr_process_stay_undumpable (err) < 0)
+  if (kr_namespaces_join_rest (c->ns, err) < 0 || kr_process_stay_undumpable (err) < 0
+      || kr_namespaces_loopback_up (c->ns, err) < 0)
     return -1;
   /* The parent wrote the maps of a new one before GO; a joined one has its
    * own. From here what init makes belongs to the namespace's root. */
@@ -285,7 +286,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_err
   /* Before apply: a filter loaded there may deny memfd_create. */
   if (kr_exec_stub_open (3 + c->preserve_fds, stub_fd, err) < 0)
     return -1;
-  return kr_process_apply (p, &c->caps, c->seccomp, c->proc_fd, c->preserve_fds, err);
+  return kr_process_apply (p, &c->caps, c->seccomp, c->proc_fd, c->preserve_fds, -1, err);
 }
 
 void
