@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -415,6 +416,33 @@ kr_proc_stat (pid_t pid, unsigned long long *start_time, char *state)
   return 0;
 }
 
+bool
+kr_state_init_waits (int sdir, const char *name, const kr_state *st)
+{
+  _cleanup_closedir_ DIR *d = NULL;
+  struct dirent *de;
+  struct stat fifo, st_fd;
+  char path[64];
+  int fd;
+
+  if (fstatat (sdir, name, &fifo, AT_SYMLINK_NOFOLLOW) < 0)
+    return false;
+  snprintf (path, sizeof path, "/proc/%d/fd", (int) st->pid);
+  fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || (d = fdopendir (fd)) == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      return false;
+    }
+  /* Init's fd of the fifo is close-on-exec: held until the user's program. */
+  while ((de = readdir (d)) != NULL)
+    if (de->d_name[0] != '.' && fstatat (dirfd (d), de->d_name, &st_fd, 0) == 0
+        && st_fd.st_ino == fifo.st_ino && st_fd.st_dev == fifo.st_dev)
+      return true;
+  return false;
+}
+
 static bool
 cgroup_frozen (int dirfd, const kr_state *st)
 {
@@ -444,6 +472,10 @@ kr_state_status (int dirfd, const kr_state *st)
   if (cgroup_frozen (dirfd, st))
     return KR_STATUS_PAUSED;
   if (faccessat (dirfd, KR_EXEC_FIFO, F_OK, 0) == 0)
+    return KR_STATUS_CREATED;
+  /* A start killed after its commit: init released or not. */
+  if (faccessat (dirfd, KR_EXEC_FIFO_STARTING, F_OK, 0) == 0
+      && kr_state_init_waits (dirfd, KR_EXEC_FIFO_STARTING, st))
     return KR_STATUS_CREATED;
   return KR_STATUS_RUNNING;
 }

@@ -123,7 +123,7 @@ sweep() {
     # In a subshell of its own: bash reports the kill on its stderr.
     # shellcheck disable=SC2046
     (timeout 60 strace -qq -o /dev/null -e trace="$name" -e inject="$name:signal=KILL:when=$nth" \
-      "$KRILL" --root "$T/state" $("args_$cmd" "$cid") </dev/null >/dev/null 2>&1) 2>/dev/null || rc=$?
+      "$KRILL" --root "$T/state" $("args_$cmd" "$cid") </dev/null >/dev/null 2>&1; exit $?) 2>/dev/null || rc=$?
     [ $rc != 124 ] || echo "    point $i ($name #$nth): $cmd hung" >&2
     out=$(check_point "$cid")
     points=$((points + 1))
