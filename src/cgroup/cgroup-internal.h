@@ -241,4 +241,10 @@ bool kr_cg_device_allowed (const kr_dev_policy *pol, char type, uint32_t major, 
 /* The rule as devices.allow / devices.deny take it ("c 1:3 rwm", "a"). */
 void kr_cg_device_v1_line (const kr_dev_rule *r, char *buf, size_t size);
 
+/* The mark krill sets on a parent cgroup it made (trusted.*: only the
+ * host's root sets it), so that the delete of the last container under it
+ * removes it, whichever container made it; a parent without it, made by
+ * someone else, is never removed. */
+#define KR_CG_PARENT_XATTR "trusted.krill.parent"
+
 #endif
