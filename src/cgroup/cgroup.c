@@ -101,7 +101,7 @@ kr_cg_open_leaf (kr_cg_hier *h, kr_error **err)
  * 1: a parent went (removed by the delete of its last container) between
  * its open and the mkdir below it; the caller starts again. */
 static int
-make_hier_once (kr_cg_hier *h, bool delegate, kr_error **err)
+make_hier_once (kr_cg_hier *h, const char *owner, bool delegate, kr_error **err)
 {
   _cleanup_close_ int fd = -1;
   _cleanup_free_ char *copy = strdup (h->path), *sofar = calloc (1, strlen (h->path) + 2);
@@ -148,9 +148,12 @@ make_hier_once (kr_cg_hier *h, bool delegate, kr_error **err)
       strcat (strcat (sofar, "/"), tok);
       if (made || h->made > 0)
         h->made++;
-      /* Best effort: without it the parent outlives its last container. */
+      /* Best effort: without them the parent outlives its last container,
+       * a delete that lost the record leaves the leaf. */
       if (made && !leaf)
         fsetxattr (next, KR_CG_PARENT_XATTR, "1", 1, 0);
+      else if (made && owner[0])
+        fsetxattr (next, KR_CG_OWNER_XATTR, owner, strlen (owner), 0);
       /* Every level, made or not: a task can not join below an ancestor
        * without cpus or mems either. */
       if (cpuset && kr_cg_v1_cpuset_fill (next, made, &cpus, &mems, err) < 0)
@@ -172,7 +175,7 @@ make_hier_once (kr_cg_hier *h, bool delegate, kr_error **err)
 }
 
 static int
-make_hier (kr_cg_hier *h, bool delegate, kr_error **err)
+make_hier (kr_cg_hier *h, const char *owner, bool delegate, kr_error **err)
 {
   /* What this attempt made is gone with the parent that vanished (rmdir
    * takes only empty directories): count afresh.  Each retry follows a
@@ -181,7 +184,7 @@ make_hier (kr_cg_hier *h, bool delegate, kr_error **err)
     {
       int r;
       h->made = 0;
-      r = make_hier_once (h, delegate, err);
+      r = make_hier_once (h, owner, delegate, err);
       if (r <= 0)
         return r;
     }
@@ -231,9 +234,15 @@ int
 kr_cg_make_version (kr_cgroup *cg, int version, bool delegate, kr_error **err)
 {
   for (size_t i = 0; i < cg->n; i++)
-    if (cg->h[i].version == version && make_hier (&cg->h[i], delegate, err) < 0)
+    if (cg->h[i].version == version && make_hier (&cg->h[i], cg->owner, delegate, err) < 0)
       return kr_error_prefix (err, "create cgroup");
   return 0;
+}
+
+void
+kr_cgroup_set_owner (kr_cgroup *cg, const char *owner)
+{
+  snprintf (cg->owner, sizeof cg->owner, "%s", owner);
 }
 
 int

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include <limits.h>
 
@@ -255,6 +256,33 @@ kr_cgroup_load (int dirfd, const char *name, const char *expected, kr_cgroup **o
     return kr_error_set (err, EINVAL, "load cgroup %s: truncated", name);
   if (check_record (cg, expected, err) < 0)
     return kr_error_prefix (err, "load cgroup %s", name);
+  *out = TAKE_PTR (cg);
+  return 0;
+}
+
+int
+kr_cgroup_recover (const char *cgroups_path, const char *id, const char *owner, kr_cgroup **out,
+                   kr_error **err)
+{
+  _cleanup_cgroup_ kr_cgroup *cg = NULL;
+
+  if (kr_cgroup_resolve (cgroups_path, id, &cg, err) < 0)
+    return -1;
+  for (size_t i = 0; i < cg->n; i++)
+    {
+      kr_cg_hier *h = &cg->h[i];
+      char v[64];
+      ssize_t n;
+
+      h->made = 0;
+      if (strcmp (h->path, "/") == 0 || kr_cg_open_leaf (h, NULL) < 0)
+        continue;
+      n = fgetxattr (h->fd, KR_CG_OWNER_XATTR, v, sizeof v);
+      if (n > 0 && (size_t) n == strlen (owner) && memcmp (v, owner, (size_t) n) == 0)
+        h->made = 1;
+      else
+        kr_closep (&h->fd);
+    }
   *out = TAKE_PTR (cg);
   return 0;
 }

@@ -307,6 +307,12 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
    * and the limits while init mounts. */
   if (kr_cgroup_resolve (cfg->linux->cgroups_path, o->id, &r->cg, err) < 0)
     return -1;
+  {
+    char owner[64];
+    if (kr_state_owner_tag (r->dirfd, owner, sizeof owner, err) < 0)
+      return -1;
+    kr_cgroup_set_owner (r->cg, owner);
+  }
   if (kr_rootfs_first_cgroup_mount (cfg) < cfg->mounts_len
       && kr_cgroup_plan_mount (r->cg, has_cgroupns (&r->ns), &r->cg_plan, err) < 0)
     return -1;

@@ -252,7 +252,11 @@ kr_state_read (int dirfd, kr_state **out, kr_error **err)
     return -1;
   root = yajl_tree_parse (data, ebuf, sizeof ebuf);
   if (root == NULL)
-    return kr_error_set (err, 0, "state.json: invalid JSON: %s", ebuf);
+    {
+      /* yajl's first line: the rest quotes the damaged bytes. */
+      ebuf[strcspn (ebuf, "\n")] = '\0';
+      return kr_error_set (err, 0, "state.json: invalid JSON: %s", ebuf);
+    }
   st = calloc (1, sizeof *st);
   if (st == NULL)
     {
@@ -416,6 +420,17 @@ kr_proc_stat (pid_t pid, unsigned long long *start_time, char *state)
   return 0;
 }
 
+int
+kr_state_owner_tag (int dirfd, char *buf, size_t size, kr_error **err)
+{
+  struct stat st;
+
+  if (fstat (dirfd, &st) < 0)
+    return kr_error_set (err, errno, "stat state dir");
+  snprintf (buf, size, "krill %ju:%ju", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino);
+  return 0;
+}
+
 bool
 kr_state_init_waits (int sdir, const char *name, const kr_state *st)
 {
@@ -495,6 +510,8 @@ kr_status_name (kr_status s)
       return "paused";
     case KR_STATUS_STOPPED:
       return "stopped";
+    case KR_STATUS_UNKNOWN:
+      break;
     }
   return "unknown";
 }

@@ -29,9 +29,13 @@ typedef enum
   KR_STATUS_RUNNING,
   KR_STATUS_PAUSED,
   KR_STATUS_STOPPED,
+  KR_STATUS_UNKNOWN, /* the state dir is damaged: only `delete -f` acts on it */
 } kr_status;
 
 struct kr_state;
+/* The state dir's identity ("krill <dev>:<inode>"), which create marks the
+ * cgroup it makes with, for a delete that lost the cgroup record. */
+int kr_state_owner_tag (int dirfd, char *buf, size_t size, kr_error **err);
 /* Whether init (pid of ST) still holds the fifo named NAME in DIRFD open:
  * it has not exec'd the user's program yet. */
 bool kr_state_init_waits (int dirfd, const char *name, const struct kr_state *st);
