@@ -134,6 +134,8 @@ sweep() {
     fi
   done
   echo "    $cmd: $n kill points, $points tried, $bad left something" >&2
+  # CRASH_REPORT=FILE: the counts of every command, passed or not
+  [ -z "${CRASH_REPORT:-}" ] || echo "$cmd: $n kill points, $points tried, $bad left something" >>"$CRASH_REPORT"
   [ $bad = 0 ] || fail "$cmd: $bad of $points kill points left something"
 }
 
