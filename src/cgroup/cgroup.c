@@ -158,6 +158,13 @@ make_hier_once (kr_cg_hier *h, const char *owner, bool delegate, kr_error **err)
        * without cpus or mems either. */
       if (cpuset && kr_cg_v1_cpuset_fill (next, made, &cpus, &mems, err) < 0)
         {
+          /* Removed since its open, as a parent above: start again. */
+          if (!leaf && faccessat (fd, tok, F_OK, 0) < 0 && errno == ENOENT)
+            {
+              if (err)
+                kr_error_free (err);
+              return 1;
+            }
           r = kr_error_prefix (err, "%s%s", h->mountpoint, sofar);
           break;
         }
