@@ -58,6 +58,7 @@ struct kr_cgroup
   size_t n;
   kr_cg_mount *fs;   /* resolve on a v1 host: every "cgroup" filesystem */
   size_t n_fs;       /* mounted, for the mount plan */
+  char owner[64];    /* KR_CG_OWNER_XATTR's value for the leaf, "" for none */
 };
 
 struct kr_dev_rule;
@@ -240,5 +241,14 @@ bool kr_cg_device_allowed (const kr_dev_policy *pol, char type, uint32_t major, 
 
 /* The rule as devices.allow / devices.deny take it ("c 1:3 rwm", "a"). */
 void kr_cg_device_v1_line (const kr_dev_rule *r, char *buf, size_t size);
+
+/* The mark krill sets on a parent cgroup it made (trusted.*: only the
+ * host's root sets it), so that the delete of the last container under it
+ * removes it, whichever container made it; a parent without it, made by
+ * someone else, is never removed. */
+#define KR_CG_PARENT_XATTR "trusted.krill.parent"
+/* The mark on the leaf krill made for a container: whose it is
+ * (kr_cgroup_set_owner), for a delete that lost the record. */
+#define KR_CG_OWNER_XATTR "trusted.krill.owner"
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/xattr.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -97,9 +98,11 @@ kr_cg_open_leaf (kr_cg_hier *h, kr_error **err)
 
 /* Makes (or joins) H's directories from the hierarchy root down.  h->made
  * counts, as it goes, the components krill made; on a failure halfway h->path
- * is cut back to what exists, so destroy removes exactly what was made. */
+ * is cut back to what exists, so destroy removes exactly what was made.
+ * 1: a parent went (removed by the delete of its last container) between
+ * its open and the mkdir below it; the caller starts again. */
 static int
-make_hier (kr_cg_hier *h, bool delegate, kr_error **err)
+make_hier_once (kr_cg_hier *h, const char *owner, bool delegate, kr_error **err)
 {
   _cleanup_close_ int fd = -1;
   _cleanup_free_ char *copy = strdup (h->path), *sofar = calloc (1, strlen (h->path) + 2);
@@ -119,13 +122,15 @@ make_hier (kr_cg_hier *h, bool delegate, kr_error **err)
   for (tok = strtok_r (copy, "/", &save); tok; tok = strtok_r (NULL, "/", &save))
     {
       _cleanup_close_ int next = -1;
-      bool made = false;
+      bool made = false, leaf = save == NULL || *save == '\0';
 
       /* cgroup2 gives a child only what its parent delegates. */
       if (delegate)
         kr_cg_v2_enable_controllers (fd);
       if (mkdirat (fd, tok, 0755) == 0)
         made = true;
+      else if (errno == ENOENT && sofar[0])
+        return 1;
       else if (errno != EEXIST)
         {
           r = kr_error_set (err, errno, "mkdir %s%s/%s", h->mountpoint, sofar, tok);
@@ -134,6 +139,8 @@ make_hier (kr_cg_hier *h, bool delegate, kr_error **err)
       next = openat (fd, tok, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
       if (next < 0)
         {
+          if (errno == ENOENT && !made)
+            return 1;
           r = kr_error_set (err, errno, "open %s%s/%s", h->mountpoint, sofar, tok);
           if (made)
             unlinkat (fd, tok, AT_REMOVEDIR);
@@ -142,10 +149,23 @@ make_hier (kr_cg_hier *h, bool delegate, kr_error **err)
       strcat (strcat (sofar, "/"), tok);
       if (made || h->made > 0)
         h->made++;
+      /* Best effort: without them the parent outlives its last container,
+       * a delete that lost the record leaves the leaf. */
+      if (made && !leaf)
+        fsetxattr (next, KR_CG_PARENT_XATTR, "1", 1, 0);
+      else if (made && owner[0])
+        fsetxattr (next, KR_CG_OWNER_XATTR, owner, strlen (owner), 0);
       /* Every level, made or not: a task can not join below an ancestor
        * without cpus or mems either. */
       if (cpuset && kr_cg_v1_cpuset_fill (next, made, &cpus, &mems, err) < 0)
         {
+          /* Removed since its open, as a parent above: start again. */
+          if (!leaf && faccessat (fd, tok, F_OK, 0) < 0 && errno == ENOENT)
+            {
+              if (err)
+                kr_error_free (err);
+              return 1;
+            }
           r = kr_error_prefix (err, "%s%s", h->mountpoint, sofar);
           break;
         }
@@ -160,6 +180,24 @@ make_hier (kr_cg_hier *h, bool delegate, kr_error **err)
     }
   h->fd = TAKE_FD (fd);
   return 0;
+}
+
+static int
+make_hier (kr_cg_hier *h, const char *owner, bool delegate, kr_error **err)
+{
+  /* What this attempt made is gone with the parent that vanished (rmdir
+   * takes only empty directories): count afresh.  Each retry follows a
+   * delete that won: bounded by how many deletes can race one create. */
+  for (int tries = 0; tries < 100; tries++)
+    {
+      int r;
+      h->made = 0;
+      r = make_hier_once (h, owner, delegate, err);
+      if (r <= 0)
+        return r;
+    }
+  return kr_error_set (err, EBUSY, "mkdir %s%s: its parent keeps vanishing", h->mountpoint,
+                       h->path);
 }
 
 int
@@ -209,9 +247,15 @@ int
 kr_cg_make_version (kr_cgroup *cg, int version, bool delegate, kr_error **err)
 {
   for (size_t i = 0; i < cg->n; i++)
-    if (cg->h[i].version == version && make_hier (&cg->h[i], delegate, err) < 0)
+    if (cg->h[i].version == version && make_hier (&cg->h[i], cg->owner, delegate, err) < 0)
       return kr_error_prefix (err, "create cgroup");
   return 0;
+}
+
+void
+kr_cgroup_set_owner (kr_cgroup *cg, const char *owner)
+{
+  snprintf (cg->owner, sizeof cg->owner, "%s", owner);
 }
 
 int

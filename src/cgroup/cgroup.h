@@ -93,6 +93,22 @@ int kr_cgroup_apply_devices (kr_cgroup *cg, const oci_linux *lx, kr_error **err)
  * them krill made, in the file NAME under DIRFD (written atomically), so a
  * later process can kr_cgroup_load it and kr_cgroup_destroy. */
 int kr_cgroup_save (const kr_cgroup *cg, int dirfd, const char *name, kr_error **err);
+/* The same record before anything is made: the whole path in every
+ * hierarchy, and as made the components that do not exist yet.  Written
+ * before the first mkdir, so that a `create` killed at any point leaves a
+ * record that `delete` removes what it made by (a component someone else
+ * made meanwhile is removed only if empty: rmdir refuses the others). */
+int kr_cgroup_save_intent (const kr_cgroup *cg, int dirfd, const char *name, kr_error **err);
+/* OWNER (at most 63 bytes, e.g. the state dir's identity) is set on each
+ * leaf directory kr_cgroup_prepare and kr_cgroup_make make, where only the
+ * host's root can set or change it, so that kr_cgroup_recover finds them. */
+void kr_cgroup_set_owner (kr_cgroup *cg, const char *owner);
+/* For a delete whose record is lost or damaged: the cgroup cgroupsPath and
+ * ID resolve to (as at create), counting as made only the leaves that carry
+ * OWNER, and above them the parents krill marked; everything else is left
+ * alone by kr_cgroup_destroy. */
+int kr_cgroup_recover (const char *cgroups_path, const char *id, const char *owner,
+                       kr_cgroup **out, kr_error **err);
 /* The record is refused unless every path is clean and absolute, none a
  * hierarchy root, and (EXPECTED not NULL) it is the cgroup EXPECTED names:
  * what kr_cgroup_path gave when the record was saved.  Only a state dir

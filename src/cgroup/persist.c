@@ -19,7 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
+#include <limits.h>
 
 #include "cgroup/cgroup-internal.h"
 #include "base/file.h"
@@ -31,8 +34,10 @@ static const char *const mode_names[] = {
   [KR_CG_HYBRID] = "hybrid",
 };
 
-int
-kr_cgroup_save (const kr_cgroup *cg, int dirfd, const char *name, kr_error **err)
+/* MADE[i]: the count to record for hierarchy i. */
+static int
+save_counts (const kr_cgroup *cg, const unsigned *made, int dirfd, const char *name, bool durable,
+             kr_error **err)
 {
   _cleanup_free_ char *text = NULL;
   size_t len = 0;
@@ -43,12 +48,64 @@ kr_cgroup_save (const kr_cgroup *cg, int dirfd, const char *name, kr_error **err
     return kr_error_set (err, errno, "save cgroup");
   fprintf (f, "krill-cgroup 1\nmode %s\n", mode_names[cg->mode]);
   for (size_t i = 0; i < cg->n; i++)
-    fprintf (f, "%d\t%u\t%s\t%s\t%s\n", cg->h[i].version, cg->h[i].made, cg->h[i].controllers,
+    fprintf (f, "%d\t%u\t%s\t%s\t%s\n", cg->h[i].version, made[i], cg->h[i].controllers,
              cg->h[i].mountpoint, cg->h[i].path);
   if (fclose (f) != 0)
     return kr_error_set (err, errno, "save cgroup");
 
-  return kr_write_file_atomic (dirfd, name, text, len, 0600, true, err);
+  return kr_write_file_atomic (dirfd, name, text, len, 0600, durable, err);
+}
+
+int
+kr_cgroup_save (const kr_cgroup *cg, int dirfd, const char *name, kr_error **err)
+{
+  _cleanup_free_ unsigned *made = calloc (cg->n + 1, sizeof *made);
+
+  if (made == NULL)
+    return kr_error_set (err, ENOMEM, "save cgroup");
+  for (size_t i = 0; i < cg->n; i++)
+    made[i] = cg->h[i].made;
+  return save_counts (cg, made, dirfd, name, true, err);
+}
+
+/* How many trailing components of H's path do not exist yet: those krill
+ * is about to make. */
+static unsigned
+missing_components (const kr_cg_hier *h)
+{
+  char dir[PATH_MAX];
+  unsigned depth = 0, missing = 0;
+  struct stat st;
+
+  for (const char *c = h->path; *c; c++)
+    depth += *c == '/';
+  if (strcmp (h->path, "/") == 0)
+    return 0;
+  /* From the top: the first component missing and every one below it. */
+  for (const char *c = h->path + 1;; c++)
+    if (*c == '/' || *c == '\0')
+      {
+        int n = snprintf (dir, sizeof dir, "%s%.*s", h->mountpoint, (int) (c - h->path), h->path);
+        if (n < 0 || (size_t) n >= sizeof dir || stat (dir, &st) < 0)
+          return depth - missing;
+        missing++;
+        if (*c == '\0')
+          return 0;
+      }
+}
+
+int
+kr_cgroup_save_intent (const kr_cgroup *cg, int dirfd, const char *name, kr_error **err)
+{
+  _cleanup_free_ unsigned *made = calloc (cg->n + 1, sizeof *made);
+
+  if (made == NULL)
+    return kr_error_set (err, ENOMEM, "save cgroup");
+  for (size_t i = 0; i < cg->n; i++)
+    made[i] = missing_components (&cg->h[i]);
+  /* Not durable: it guards against krill dying, not the machine (a reboot
+   * takes the cgroups with it); kr_cgroup_save replaces it, durably. */
+  return save_counts (cg, made, dirfd, name, false, err);
 }
 
 static int
@@ -199,6 +256,33 @@ kr_cgroup_load (int dirfd, const char *name, const char *expected, kr_cgroup **o
     return kr_error_set (err, EINVAL, "load cgroup %s: truncated", name);
   if (check_record (cg, expected, err) < 0)
     return kr_error_prefix (err, "load cgroup %s", name);
+  *out = TAKE_PTR (cg);
+  return 0;
+}
+
+int
+kr_cgroup_recover (const char *cgroups_path, const char *id, const char *owner, kr_cgroup **out,
+                   kr_error **err)
+{
+  _cleanup_cgroup_ kr_cgroup *cg = NULL;
+
+  if (kr_cgroup_resolve (cgroups_path, id, &cg, err) < 0)
+    return -1;
+  for (size_t i = 0; i < cg->n; i++)
+    {
+      kr_cg_hier *h = &cg->h[i];
+      char v[64];
+      ssize_t n;
+
+      h->made = 0;
+      if (strcmp (h->path, "/") == 0 || kr_cg_open_leaf (h, NULL) < 0)
+        continue;
+      n = fgetxattr (h->fd, KR_CG_OWNER_XATTR, v, sizeof v);
+      if (n > 0 && (size_t) n == strlen (owner) && memcmp (v, owner, (size_t) n) == 0)
+        h->made = 1;
+      else
+        kr_closep (&h->fd);
+    }
   *out = TAKE_PTR (cg);
   return 0;
 }

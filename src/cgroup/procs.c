@@ -12,6 +12,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup-internal.h"
@@ -285,17 +286,28 @@ remove_children (int dirfd, kr_error **err)
   return each_child (dirfd, remove_child, NULL, err);
 }
 
-/* After the leaf PATH of H went: the parents krill made.  Someone else may
- * have put a cgroup in one since; then it, and what is above it, stays. */
+/* After the leaf PATH of H went: the parents krill made for it, then
+ * those above that carry krill's mark (made for another container, now
+ * gone).  rmdir removes only an empty directory: a parent another
+ * container is in, or that a create is making its cgroup in, stays, and
+ * so does everything above it. */
 static int
 remove_parents (int mfd, kr_cg_hier *h, char *path, kr_error **err)
 {
-  for (unsigned k = 1; k < h->made; k++)
+  for (unsigned k = 1;; k++)
     {
       char *slash = strrchr (path, '/');
       if (slash == NULL || slash == path)
         break;
       *slash = '\0';
+      if (k >= h->made)
+        {
+          _cleanup_close_ int pfd = openat (mfd, kr_cg_rel (path),
+                                            O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+          char v;
+          if (pfd < 0 || fgetxattr (pfd, KR_CG_PARENT_XATTR, &v, 1) != 1)
+            break;
+        }
       if (unlinkat (mfd, kr_cg_rel (path), AT_REMOVEDIR) == 0 || errno == ENOENT)
         continue;
       if (errno == EBUSY || errno == ENOTEMPTY)

@@ -87,6 +87,10 @@ cmd_list (cli_global *g, int argc, char **argv)
     return cli_fail_msg ("invalid format option: %s", format);
   if (kr_container_list (g->root, &l, &n, &err) < 0)
     return cli_fail (err);
+  for (size_t i = 0; i < n; i++)
+    if (l[i].reason)
+      fprintf (stderr, "warning: container %s: %s (delete --force removes it)\n",
+               l[i].state->id, l[i].reason);
   if (quiet)
     for (size_t i = 0; i < n; i++)
       printf ("%s\n", l[i].state->id);

@@ -70,6 +70,7 @@ typedef struct kr_listed
 {
   kr_state *state;
   kr_status status;
+  char *reason; /* KR_STATUS_UNKNOWN: why (the state dir is damaged) */
 } kr_listed;
 
 int kr_container_list (const char *root, kr_listed **out, size_t *n, kr_error **err);

@@ -335,10 +335,18 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
    * and the limits while init mounts. */
   if (kr_cgroup_resolve (cfg->linux->cgroups_path, o->id, &r->cg, err) < 0)
     return -1;
+  {
+    char owner[64];
+    if (kr_state_owner_tag (r->dirfd, owner, sizeof owner, err) < 0)
+      return -1;
+    kr_cgroup_set_owner (r->cg, owner);
+  }
   if (kr_rootfs_first_cgroup_mount (cfg) < cfg->mounts_len
       && kr_cgroup_plan_mount (r->cg, has_cgroupns (&r->ns), &r->cg_plan, err) < 0)
     return -1;
-  if (kr_cgroup_prepare (r->cg, err) < 0)
+  /* What is about to be made, recorded before the first mkdir. */
+  if (kr_cgroup_save_intent (r->cg, r->dirfd, KR_CGROUP_FILE, err) < 0
+      || kr_cgroup_prepare (r->cg, err) < 0)
     return -1;
 
   st = make_state (o, cfg, bundle, rootfs, r->cg);

@@ -33,6 +33,8 @@ stop_init (int dirfd, const kr_state *st, bool paused, kr_error **err)
   return 0;
 }
 
+static int recover (int rootfd, int dirfd, const char *id, const kr_state *st, kr_error **err);
+
 /* A create that died half-way (krill killed) leaves <root>/<id> without
  * state.json, maybe with a cgroup. runc removes such a directory; so does
  * krill, once no create holds its lock. 1: it is a whole container now. */
@@ -57,9 +59,11 @@ remove_half_made (int rootfd, const char *id, kr_error **err)
     return 1;
   if (faccessat (fd, KR_CGROUP_FILE, F_OK, 0) == 0)
     {
-      /* No state.json to compare the record with: only its own checks. */
-      if (kr_cgroup_load (fd, KR_CGROUP_FILE, NULL, &cg, err) < 0)
-        return -1;
+      _cleanup_error_ kr_error *load_err = NULL;
+      /* No state.json to compare the record with: only its own checks;
+       * a record that fails them is passed over for the marks. */
+      if (kr_cgroup_load (fd, KR_CGROUP_FILE, NULL, &cg, &load_err) < 0)
+        return recover (rootfd, fd, id, NULL, err);
       r = kr_cgroup_destroy (cg, err);
       kr_cgroup_free (cg);
       if (r < 0)
@@ -92,6 +96,42 @@ poststop (const oci_config *cfg, const kr_state *st)
     kr_hooks_run_warn (cfg->hooks, KR_HOOK_POSTSTOP, json);
 }
 
+/* state.json or the cgroup record can not be read (--force only): what is
+ * still trustworthy is the config saved at create (where the cgroup is),
+ * the marks create set on what it made (kr_cgroup_recover: only those
+ * directories, and the processes in them, are taken) and, when state.json
+ * is whole, init, checked by its start time through a pidfd. */
+static int
+recover (int rootfd, int dirfd, const char *id, const kr_state *st, kr_error **err)
+{
+  __attribute__ ((cleanup (oci_config_freep))) oci_config *cfg = NULL;
+  _cleanup_cgroup_ kr_cgroup *cg = NULL;
+  _cleanup_close_ int pidfd = -1;
+  char owner[64];
+
+  if (kr_state_read_config (dirfd, &cfg, err) < 0)
+    return kr_error_prefix (err, "container %s is damaged, and so is", id);
+  if (cfg == NULL || cfg->linux == NULL)
+    return kr_error_set (err, 0, "container %s is damaged and has no " KR_CONFIG_FILE
+                         " to find its cgroup by", id);
+  if (kr_state_owner_tag (dirfd, owner, sizeof owner, err) < 0
+      || kr_cgroup_recover (cfg->linux->cgroups_path, id, owner, &cg, err) < 0)
+    return -1;
+  /* No wait here: a frozen init dies only once destroy has thawed it. */
+  if (st && kr_pidfd_open_init (st, &pidfd, NULL) == 0
+      && kr_pidfd_signal (pidfd, SIGKILL, err) < 0)
+    return -1;
+  if (kr_cgroup_destroy (cg, err) < 0)
+    return -1;
+  if (pidfd >= 0 && !kr_pidfd_wait_exit (pidfd, 10000))
+    return kr_error_set (err, 0, "container init %d did not exit after SIGKILL", (int) st->pid);
+  if (kr_state_remove (rootfd, id, err) < 0)
+    return -1;
+  if (st)
+    poststop (cfg, st);
+  return 0;
+}
+
 int
 kr_container_delete (const char *root, const char *id, bool force, kr_error **err)
 {
@@ -122,8 +162,22 @@ kr_container_delete (const char *root, const char *id, bool force, kr_error **er
     }
   /* The record says what to kill and remove: checked before anything is
    * signalled, so a record that is not the container's stops it all. */
-  if (kr_state_read (dirfd, &st, err) < 0 || kr_state_cgroup_load (dirfd, st, &cg, err) < 0)
-    return -1;
+  {
+    _cleanup_error_ kr_error *bad = NULL;
+    if (kr_state_read (dirfd, &st, &bad) < 0 || kr_state_cgroup_load (dirfd, st, &cg, &bad) < 0)
+      {
+        /* A record naming another cgroup is not damage but a forgery:
+         * refused, whatever --force says. */
+        if (!force || bad->errnum == EPERM)
+          {
+            if (err)
+              *err = TAKE_PTR (bad);
+            return -1;
+          }
+        kr_log ("warning", "container %s: %s: recovering", id, bad->msg);
+        return recover (rootfd, dirfd, id, st, err);
+      }
+  }
   status = kr_state_status (dirfd, st);
   switch (status)
     {

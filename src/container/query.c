@@ -30,6 +30,32 @@ cmp_listed (const void *a, const void *b)
   return strcmp (x->state->id, y->state->id);
 }
 
+/* A damaged state dir is listed too, as "unknown" with what is wrong in
+ * *BAD (hiding it would leave its init and cgroups unseen): only its id
+ * is known then.  -1: out of memory. */
+static int
+listed_state (int cfd, const char *id, kr_state **st, kr_status *status, kr_error **bad)
+{
+  kr_cgroup *cg = NULL;
+
+  if (kr_state_read (cfd, st, bad) == 0 && kr_state_cgroup_load (cfd, *st, &cg, bad) == 0)
+    {
+      kr_cgroup_free (cg);
+      *status = kr_state_status (cfd, *st);
+      return 0;
+    }
+  *status = KR_STATUS_UNKNOWN;
+  if (*st == NULL)
+    {
+      *st = calloc (1, sizeof **st);
+      if (*st == NULL || ((*st)->id = strdup (id)) == NULL)
+        return -1;
+    }
+  if (*bad == NULL)
+    kr_error_set (bad, ENOMEM, "state");
+  return 0;
+}
+
 int
 kr_container_list (const char *root, kr_listed **out, size_t *n, kr_error **err)
 {
@@ -63,10 +89,17 @@ kr_container_list (const char *root, kr_listed **out, size_t *n, kr_error **err)
 
       if (de->d_name[0] == '.' || kr_id_validate (de->d_name, NULL) < 0)
         continue;
+      _cleanup_error_ kr_error *bad = NULL;
+      kr_status status;
+
       /* A container being created or deleted right now is skipped. */
-      if (kr_state_open (dirfd (d), de->d_name, false, &cfd, NULL) < 0
-          || kr_state_read (cfd, &st, NULL) < 0)
+      if (kr_state_open (dirfd (d), de->d_name, false, &cfd, NULL) < 0)
         continue;
+      if (listed_state (cfd, de->d_name, &st, &status, &bad) < 0)
+        {
+          kr_listed_free (list, len);
+          return kr_error_set (err, ENOMEM, "list");
+        }
       nl = realloc (list, (len + 1) * sizeof *list);
       if (nl == NULL)
         {
@@ -76,7 +109,8 @@ kr_container_list (const char *root, kr_listed **out, size_t *n, kr_error **err)
         }
       list = nl;
       list[len].state = st;
-      list[len].status = kr_state_status (cfd, st);
+      list[len].status = status;
+      list[len].reason = bad ? TAKE_PTR (bad->msg) : NULL;
       len++;
     }
   if (len)
@@ -90,7 +124,10 @@ void
 kr_listed_free (kr_listed *l, size_t n)
 {
   for (size_t i = 0; i < n; i++)
-    kr_state_free (l[i].state);
+    {
+      kr_state_free (l[i].state);
+      free (l[i].reason);
+    }
   free (l);
 }
 

@@ -59,16 +59,23 @@ kr_container_start (const char *root, const char *id, kr_error **err)
     return kr_error_set (err, 0, "cannot start a container in the %s state", kr_status_name (status));
   if (kr_pidfd_open_init (st, &pidfd, err) < 0)
     return -1;
+  /* The commit: from the rename on, init counts as released (state says
+   * "created" only while it still holds the fifo), so a start killed at
+   * any point never leaves a workload running as "created".  A start that
+   * finds exec.fifo.start finishes what a killed one began. */
+  if (faccessat (dirfd, KR_EXEC_FIFO, F_OK, 0) == 0
+      && renameat (dirfd, KR_EXEC_FIFO, dirfd, KR_EXEC_FIFO_STARTING) < 0)
+    return kr_error_set (err, errno, "rename exec fifo");
   /* Non-blocking: opening succeeds at once and unblocks init's open for
    * writing; init's death is seen on the pidfd instead of hanging here. */
-  fifo = openat (dirfd, KR_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  fifo = openat (dirfd, KR_EXEC_FIFO_STARTING, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo < 0)
     return kr_error_set (err, errno, "open exec fifo");
   p[0] = (struct pollfd){ .fd = fifo, .events = POLLIN };
   p[1] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
   for (;;)
     {
-      int r = poll (p, 2, -1);
+      int r = poll (p, 2, 100);
       if (r < 0 && errno == EINTR)
         continue;
       if (r < 0)
@@ -77,6 +84,13 @@ kr_container_start (const char *root, const char *id, kr_error **err)
         break;
       if (p[1].revents || (p[0].revents & (POLLHUP | POLLERR)))
         return kr_error_set (err, 0, "container init exited before start");
+      /* Released by a start that was killed after init's answer: no
+       * writer will come. */
+      if (r == 0 && !kr_state_init_waits (dirfd, KR_EXEC_FIFO_STARTING, st))
+        {
+          unlinkat (dirfd, KR_EXEC_FIFO_STARTING, 0);
+          return poststart (dirfd, st, pidfd, err);
+        }
     }
   /* "0", or why init gave up (a startContainer hook failed). */
   n = read (fifo, msg, sizeof msg - 1);
@@ -88,8 +102,7 @@ kr_container_start (const char *root, const char *id, kr_error **err)
       kr_pidfd_wait_exit (pidfd, 10000);
       return kr_error_set (err, 0, "%s", msg);
     }
-  /* Without the fifo the container counts as running. */
-  if (unlinkat (dirfd, KR_EXEC_FIFO, 0) < 0)
+  if (unlinkat (dirfd, KR_EXEC_FIFO_STARTING, 0) < 0)
     return kr_error_set (err, errno, "remove exec fifo");
   return poststart (dirfd, st, pidfd, err);
 }

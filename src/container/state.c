@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -252,7 +253,11 @@ kr_state_read (int dirfd, kr_state **out, kr_error **err)
     return -1;
   root = yajl_tree_parse (data, ebuf, sizeof ebuf);
   if (root == NULL)
-    return kr_error_set (err, 0, "state.json: invalid JSON: %s", ebuf);
+    {
+      /* yajl's first line: the rest quotes the damaged bytes. */
+      ebuf[strcspn (ebuf, "\n")] = '\0';
+      return kr_error_set (err, 0, "state.json: invalid JSON: %s", ebuf);
+    }
   st = calloc (1, sizeof *st);
   if (st == NULL)
     {
@@ -420,6 +425,44 @@ kr_proc_stat (pid_t pid, unsigned long long *start_time, char *state)
   return 0;
 }
 
+int
+kr_state_owner_tag (int dirfd, char *buf, size_t size, kr_error **err)
+{
+  struct stat st;
+
+  if (fstat (dirfd, &st) < 0)
+    return kr_error_set (err, errno, "stat state dir");
+  snprintf (buf, size, "krill %ju:%ju", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino);
+  return 0;
+}
+
+bool
+kr_state_init_waits (int sdir, const char *name, const kr_state *st)
+{
+  _cleanup_closedir_ DIR *d = NULL;
+  struct dirent *de;
+  struct stat fifo, st_fd;
+  char path[64];
+  int fd;
+
+  if (fstatat (sdir, name, &fifo, AT_SYMLINK_NOFOLLOW) < 0)
+    return false;
+  snprintf (path, sizeof path, "/proc/%d/fd", (int) st->pid);
+  fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || (d = fdopendir (fd)) == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      return false;
+    }
+  /* Init's fd of the fifo is close-on-exec: held until the user's program. */
+  while ((de = readdir (d)) != NULL)
+    if (de->d_name[0] != '.' && fstatat (dirfd (d), de->d_name, &st_fd, 0) == 0
+        && st_fd.st_ino == fifo.st_ino && st_fd.st_dev == fifo.st_dev)
+      return true;
+  return false;
+}
+
 static bool
 cgroup_frozen (int dirfd, const kr_state *st)
 {
@@ -450,6 +493,10 @@ kr_state_status (int dirfd, const kr_state *st)
     return KR_STATUS_PAUSED;
   if (faccessat (dirfd, KR_EXEC_FIFO, F_OK, 0) == 0)
     return KR_STATUS_CREATED;
+  /* A start killed after its commit: init released or not. */
+  if (faccessat (dirfd, KR_EXEC_FIFO_STARTING, F_OK, 0) == 0
+      && kr_state_init_waits (dirfd, KR_EXEC_FIFO_STARTING, st))
+    return KR_STATUS_CREATED;
   return KR_STATUS_RUNNING;
 }
 
@@ -468,6 +515,8 @@ kr_status_name (kr_status s)
       return "paused";
     case KR_STATUS_STOPPED:
       return "stopped";
+    case KR_STATUS_UNKNOWN:
+      break;
     }
   return "unknown";
 }

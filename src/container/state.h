@@ -13,6 +13,10 @@
 
 #define KR_STATE_FILE "state.json"
 #define KR_EXEC_FIFO "exec.fifo"
+/* exec.fifo renamed by `start` before it opens it: the start is committed.
+ * Left behind by a start that was killed, it says "created" only while
+ * init still holds the fifo (kr_state_init_waits). */
+#define KR_EXEC_FIFO_STARTING "exec.fifo.start"
 #define KR_CGROUP_FILE "cgroup"
 /* The bundle's config.json as create read it: what exec builds from, and
  * what delete runs the poststop hooks from when the bundle may be gone. */
@@ -25,7 +29,16 @@ typedef enum
   KR_STATUS_RUNNING,
   KR_STATUS_PAUSED,
   KR_STATUS_STOPPED,
+  KR_STATUS_UNKNOWN, /* the state dir is damaged: only `delete -f` acts on it */
 } kr_status;
+
+struct kr_state;
+/* The state dir's identity ("krill <dev>:<inode>"), which create marks the
+ * cgroup it makes with, for a delete that lost the cgroup record. */
+int kr_state_owner_tag (int dirfd, char *buf, size_t size, kr_error **err);
+/* Whether init (pid of ST) still holds the fifo named NAME in DIRFD open:
+ * it has not exec'd the user's program yet. */
+bool kr_state_init_waits (int dirfd, const char *name, const struct kr_state *st);
 
 typedef struct kr_state
 {
