@@ -8,15 +8,13 @@
 #include "process/namespaces.h"
 #include "process/lsm.h"
 #include "process/process.h"
+#include "process/sched.h"
 #include "process/sysctl.h"
 #include "base/util.h"
 
 /* Fields of runtime-spec 1.3.0 that a later piece of work implements. Until
  * then a config that sets one is refused: never silently ignored. */
 static const char *const not_implemented[] = {
-  "process.scheduler",
-  "process.ioPriority",
-  "process.execCPUAffinity",
   "mounts[].uidMappings",
   "mounts[].gidMappings",
   "linux.uidMappings",
@@ -24,8 +22,6 @@ static const char *const not_implemented[] = {
   "linux.timeOffsets",
   "linux.netDevices",
   "linux.intelRdt",
-  "linux.personality",
-  "linux.memoryPolicy",
 };
 
 int
@@ -55,7 +51,7 @@ kr_validate_config (const oci_config *cfg, kr_error **err)
   if (cfg->linux == NULL)
     return kr_error_set (err, 0, "linux: required on Linux");
   if (kr_process_validate (cfg->process, err) < 0 || kr_hooks_validate (cfg->hooks, err) < 0
-      || kr_lsm_validate_linux (cfg->linux, err) < 0)
+      || kr_lsm_validate_linux (cfg->linux, err) < 0 || kr_sched_validate_linux (cfg->linux, err) < 0)
     return -1;
   if (cfg->hostname && *cfg->hostname && !has_namespace (cfg, CLONE_NEWUTS))
     return kr_error_set (err, 0, "hostname: needs a new uts namespace");
