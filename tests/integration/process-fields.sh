@@ -202,4 +202,26 @@ test_exec_bad_values_refused() {
   expect_eq "$(k exec "$ID-s" echo still)" still
 }
 
+# A profile that denies the very calls: krill makes them before the filter
+# (with or without noNewPrivileges, init and exec), as runc.
+test_applied_before_seccomp() {
+  local nnp pid epid deny
+  deny='.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["sched_setattr", "sched_setscheduler", "sched_setaffinity", "ioprio_set", "personality", "set_mempolicy"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+  for nnp in true false; do
+    pid=$(sleeper "s$nnp" "$deny"' | .process.noNewPrivileges = '"$nnp"' | .process.scheduler = {"policy": "SCHED_BATCH", "nice": 3} | .process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 5} | .process.execCPUAffinity = {"final": "0"}')
+    expect_eq "$(stat_field "$pid" 41) $(stat_field "$pid" 19)" "3 3" "(init's policy, nice; noNewPrivileges $nnp)"
+    expect_eq "$(ioprio_of "$pid")" $((2 << 13 | 5)) "(init's ioprio; noNewPrivileges $nnp)"
+    epid=$(exec_pid "s$nnp")
+    expect_eq "$(stat_field "$epid" 41) $(ioprio_of "$epid")" "3 $((2 << 13 | 5))" "(exec's; noNewPrivileges $nnp)"
+    expect_eq "$(grep Cpus_allowed_list "/proc/$epid/status" | awk '{print $2}')" 0 "(exec's CPUs; noNewPrivileges $nnp)"
+    # the filter is in place all the same
+    expect_contains "$(k exec "$ID-s$nnp" linux32 true 2>&1 || true)" "Operation not permitted"
+  done
+  if [ -d /sys/devices/system/node/node0 ] && [ "$(uname -m)" = x86_64 ]; then
+    pid=$(sleeper m "$deny"' | .linux.personality = {"domain": "LINUX32"} | .linux.memoryPolicy = {"mode": "MPOL_INTERLEAVE", "nodes": "0"}')
+    expect_eq "$(cat "/proc/$pid/personality")" 00000008 "(personality under the filter)"
+    expect_contains "$(head -n 1 "/proc/$pid/numa_maps")" " interleave:0 "
+  fi
+}
+
 run_tests
