@@ -224,4 +224,13 @@ test_applied_before_seccomp() {
   fi
 }
 
+test_features_lists_memory_policy() {
+  local f
+  f=$("$KRILL" features)
+  jq -e '(.linux.memoryPolicy.modes | index("MPOL_INTERLEAVE")) != null
+    and (.linux.memoryPolicy.modes | length) == 7
+    and (.linux.memoryPolicy.flags | index("MPOL_F_STATIC_NODES")) != null' <<<"$f" >/dev/null \
+    || fail "features: $(jq -c .linux.memoryPolicy <<<"$f")"
+}
+
 run_tests
