@@ -237,6 +237,17 @@ validate_memory_policy (const oci_memory_policy *m, kr_error **err)
   return 0;
 }
 
+size_t
+kr_sched_mempolicy_names (bool flags, const char **out, size_t max)
+{
+  const name_value *t = flags ? mpol_flags : mpol_modes;
+  size_t n = flags ? ARRAY_SIZE (mpol_flags) : ARRAY_SIZE (mpol_modes);
+
+  for (size_t i = 0; i < n && i < max; i++)
+    out[i] = t[i].name;
+  return n < max ? n : max;
+}
+
 int
 kr_sched_validate_linux (const oci_linux *l, kr_error **err)
 {

@@ -8,6 +8,7 @@
 #ifndef KRILL_SCHED_H
 #define KRILL_SCHED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -30,6 +31,10 @@ int kr_id_list_parse (const char *s, unsigned long **mask, size_t *nbits);
 int kr_sched_validate_process (const oci_process *p, kr_error **err);
 /* linux.personality and linux.memoryPolicy of L. */
 int kr_sched_validate_linux (const oci_linux *l, kr_error **err);
+
+/* For `features`: the memory policy mode names (FLAGS false) or flag names
+ * krill knows, at most MAX of them into OUT; their number. */
+size_t kr_sched_mempolicy_names (bool flags, const char **out, size_t max);
 
 /* In the process, as the first of kr_process_apply: the scheduler, the I/O
  * priority, then (L may be NULL) the personality and the memory policy. */
