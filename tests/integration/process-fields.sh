@@ -142,7 +142,7 @@ test_memory_policy_init_and_exec() {
 }
 
 test_exec_cpu_affinity() {
-  local pid epid all
+  local b pid epid all
   [ "$(nproc --all)" -ge 2 ] && grep -q '^0-' /sys/devices/system/cpu/online || skip "needs CPUs 0 and 1 online"
   all=$(grep Cpus_allowed_list /proc/self/status | awk '{print $2}')
   pid=$(sleeper s '.process.execCPUAffinity = {"initial": "0", "final": "1"}')
@@ -154,6 +154,9 @@ test_exec_cpu_affinity() {
   epid=$(exec_pid s '.execCPUAffinity = {"final": "0"}')
   expect_eq "$(grep Cpus_allowed_list "/proc/$epid/status" | awk '{print $2}')" 0 "(exec, from --process)"
   # none asked for: the caller's own affinity is not passed on (as runc)
+  # nor to init (runc resets it too)
+  b=$(new_bundle r '.process.args = ["grep", "Cpus_allowed_list", "/proc/self/status"]')
+  expect_eq "$(taskset -c 1 "$KRILL" --root "$T/state" run --bundle "$b" "$ID-r" | awk '{print $2}')" "$all" "(init under taskset -c 1)"
   pid=$(sleeper n '.')
   expect_eq "$(taskset -c 1 "$KRILL" --root "$T/state" exec "$ID-n" grep Cpus_allowed_list /proc/self/status | awk '{print $2}')" "$all" "(exec under taskset -c 1)"
 }
