@@ -208,12 +208,6 @@ check_supported (const oci_process *p, kr_error **err)
   if (p->selinux_label && *p->selinux_label)
     return kr_error_set (err, 0, "process.selinuxLabel \"%s\": selinux label is specified, but SELinux labels are not implemented by this version of krill",
                          p->selinux_label);
-  if (p->scheduler)
-    return kr_error_set (err, 0, "process.scheduler: not implemented by this version of krill");
-  if (p->io_priority)
-    return kr_error_set (err, 0, "process.ioPriority: not implemented by this version of krill");
-  if (p->exec_cpu_affinity)
-    return kr_error_set (err, 0, "process.execCPUAffinity: not implemented by this version of krill");
   return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "cgroup/cgroup.h"
 #include "container/exec.h"
 #include "process/namespaces.h"
+#include "process/sched.h"
 #include "process/seccomp.h"
 #include "base/id.h"
 #include "container/pidfd.h"
@@ -79,6 +80,7 @@ struct exec_run
   kr_cgroup *cg;
   kr_state *st;
   kr_seccomp *seccomp;
+  oci_config *cfg; /* the container's, as create stored it */
 };
 
 static void
@@ -105,20 +107,77 @@ exec_release (struct exec_run *r, bool failed)
   oci_process_free (r->p);
   kr_state_free (r->st);
   kr_seccomp_free (r->seccomp);
+  oci_config_free (r->cfg);
 }
 
-/* The container's seccomp filter applies to exec'd processes too. */
-static int
-load_seccomp (int dirfd, kr_seccomp **out, kr_error **err)
-{
-  oci_config *cfg = NULL;
-  int r;
+/* Moves *FROM to *TO when *TO is unset. */
+#define INHERIT(to, from)                                                                          \
+  do                                                                                               \
+    if ((to) == NULL)                                                                              \
+      {                                                                                            \
+        (to) = (from);                                                                             \
+        (from) = NULL;                                                                             \
+      }                                                                                            \
+  while (0)
 
-  if (kr_state_read_config (dirfd, &cfg, err) < 0)
+/* What of the container's config applies to exec'd processes too, as in
+ * runc: the seccomp filter, the personality and memory policy, and unless
+ * the process sets its own, the scheduler, I/O priority and execCPUAffinity
+ * of config.json's process. */
+static int
+load_config (int dirfd, struct exec_run *r, kr_error **err)
+{
+  if (kr_state_read_config (dirfd, &r->cfg, err) < 0)
     return -1;
-  r = kr_seccomp_prepare (cfg && cfg->linux ? cfg->linux->seccomp : NULL, out, err);
-  oci_config_free (cfg);
-  return r;
+  if (r->cfg && r->cfg->process)
+    {
+      INHERIT (r->p->scheduler, r->cfg->process->scheduler);
+      INHERIT (r->p->io_priority, r->cfg->process->io_priority);
+      INHERIT (r->p->exec_cpu_affinity, r->cfg->process->exec_cpu_affinity);
+    }
+  return kr_seccomp_prepare (r->cfg && r->cfg->linux ? r->cfg->linux->seccomp : NULL, &r->seccomp,
+                             err);
+}
+
+/* The helper C1, cloned on the CPUs of execCPUAffinity.initial when it
+ * names any (so it and C2 do their setup there, before the cgroup), the
+ * caller's own affinity back right after. */
+static int
+clone_helper (const kr_exec_opts *o, struct exec_run *r, bool *born_in_cgroup, kr_error **err)
+{
+  const oci_exec_cpu_affinity *a = r->p->exec_cpu_affinity;
+  size_t size = CPU_ALLOC_SIZE (KR_MAX_CPU_ID + 1);
+  cpu_set_t *saved = NULL;
+
+  if (a && a->initial && strpbrk (a->initial, "0123456789"))
+    {
+      saved = CPU_ALLOC (KR_MAX_CPU_ID + 1);
+      if (saved == NULL)
+        return kr_error_set (err, ENOMEM, "process.execCPUAffinity.initial");
+      if (sched_getaffinity (0, size, saved) < 0)
+        {
+          CPU_FREE (saved);
+          return kr_error_set (err, errno, "sched_getaffinity");
+        }
+      if (kr_sched_set_affinity (a->initial, "process.execCPUAffinity.initial", err) < 0)
+        {
+          CPU_FREE (saved);
+          return -1;
+        }
+    }
+  /* Born in the cgroup (where the host allows it) unless --cgroup names a
+   * sub-cgroup. */
+  r->helper = kr_clone (0, o->cgroups_len == 0 ? kr_cgroup_birth_fd (r->cg) : -1, NULL,
+                        born_in_cgroup);
+  if (r->helper != 0 && saved)
+    {
+      /* Best effort: only this caller's waiting runs on it. */
+      (void) sched_setaffinity (0, size, saved);
+      CPU_FREE (saved);
+    }
+  if (r->helper < 0)
+    return kr_error_set (err, errno, "clone3 the exec helper");
+  return 0;
 }
 
 static int
@@ -199,7 +258,7 @@ exec_steps (const kr_exec_opts *o, struct exec_run *r, kr_created *out, kr_error
       || kr_caps_parse (r->p->capabilities, &c.caps, err) < 0
       || kr_passed_fds_check ("--preserve-fds", 3, o->preserve_fds, INT_MAX, err) < 0
       || namespaces_to_join (r->st->pid, &c.ns_flags, err) < 0
-      || load_seccomp (r->dirfd, &r->seccomp, err) < 0)
+      || load_config (r->dirfd, r, err) < 0)
     return -1;
   if (kr_state_cgroup_load (r->dirfd, r->st, &r->cg, err) < 0)
     return -1;
@@ -213,16 +272,13 @@ exec_steps (const kr_exec_opts *o, struct exec_run *r, kr_created *out, kr_error
   c.console_fd = r->p->terminal ? o->console_fd : -1;
   c.preserve_fds = o->preserve_fds;
   c.seccomp = r->seccomp;
+  c.linux = r->cfg ? r->cfg->linux : NULL;
 
   c.cg = r->cg;
   c.cgroups = o->cgroups;
   c.cgroups_len = o->cgroups_len;
-  /* Born in the cgroup (where the host allows it) unless --cgroup names a
-   * sub-cgroup. */
-  r->helper = kr_clone (0, o->cgroups_len == 0 ? kr_cgroup_birth_fd (r->cg) : -1, NULL,
-                        &c.born_in_cgroup);
-  if (r->helper < 0)
-    return kr_error_set (err, errno, "clone3 the exec helper");
+  if (clone_helper (o, r, &c.born_in_cgroup, err) < 0)
+    return -1;
   if (r->helper == 0)
     {
       close (r->sync[0]);

@@ -7,6 +7,7 @@
 #include "cgroup/cgroup.h"
 #include "process/caps.h"
 #include "rootfs/mountopts.h"
+#include "process/sched.h"
 #include "process/seccomp.h"
 #include "base/json.h"
 #include "base/util.h"
@@ -88,6 +89,7 @@ kr_features_json (kr_error **err)
   size_t nopts = 0;
   const char *const *opts = kr_mount_option_names (&nopts);
   const kr_cgroup_feature *cg;
+  const char *names[16];
   size_t n;
 
   if (g == NULL)
@@ -113,6 +115,13 @@ kr_features_json (kr_error **err)
     }
   yajl_gen_map_close (g);
   seccomp_section (g);
+  S (g, "memoryPolicy");
+  yajl_gen_map_open (g);
+  n = kr_sched_mempolicy_names (false, names, ARRAY_SIZE (names));
+  strs (g, "modes", names, n);
+  n = kr_sched_mempolicy_names (true, names, ARRAY_SIZE (names));
+  strs (g, "flags", names, n);
+  yajl_gen_map_close (g);
   enabled (g, "apparmor", true);
   enabled (g, "selinux", false);
   enabled (g, "intelRdt", false);

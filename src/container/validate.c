@@ -8,6 +8,7 @@
 #include "process/namespaces.h"
 #include "process/lsm.h"
 #include "process/process.h"
+#include "process/sched.h"
 #include "process/sysctl.h"
 #include "process/timens.h"
 #include "process/userns.h"
@@ -16,15 +17,10 @@
 /* Fields of runtime-spec 1.3.0 that a later piece of work implements. Until
  * then a config that sets one is refused: never silently ignored. */
 static const char *const not_implemented[] = {
-  "process.scheduler",
-  "process.ioPriority",
-  "process.execCPUAffinity",
   "mounts[].uidMappings",
   "mounts[].gidMappings",
   "linux.netDevices",
   "linux.intelRdt",
-  "linux.personality",
-  "linux.memoryPolicy",
 };
 
 int
@@ -54,7 +50,7 @@ kr_validate_config (const oci_config *cfg, kr_error **err)
   if (cfg->linux == NULL)
     return kr_error_set (err, 0, "linux: required on Linux");
   if (kr_process_validate (cfg->process, err) < 0 || kr_hooks_validate (cfg->hooks, err) < 0
-      || kr_lsm_validate_linux (cfg->linux, err) < 0)
+      || kr_lsm_validate_linux (cfg->linux, err) < 0 || kr_sched_validate_linux (cfg->linux, err) < 0)
     return -1;
   /* Without a mount namespace of its own (new or joined) the container is
    * in krill's: what init would remount there is the host's (runc refuses

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "process/lsm.h"
+#include "process/sched.h"
 #include "base/fs.h"
 #include "base/procfs.h"
 #include "base/util.h"
@@ -76,6 +77,8 @@ kr_process_validate (const oci_process *p, kr_error **err)
         if (strcmp (p->rlimits[j].type, r->type) == 0)
           return kr_error_set (err, 0, "process.rlimits[%zu].type: duplicate \"%s\"", i, r->type);
     }
+  if (kr_sched_validate_process (p, err) < 0)
+    return -1;
   return kr_lsm_validate_process (p, err);
 }
 
@@ -464,11 +467,16 @@ kr_process_prepare (const oci_process *p, char **exec_path, char ***envp, kr_err
 }
 
 int
-kr_process_apply (const oci_process *p, const kr_caps *caps, const kr_seccomp *seccomp,
-                  int proc_fd, int preserve_fds, int report_fd, kr_error **err)
+kr_process_apply (const oci_process *p, const oci_linux *linux, const kr_caps *caps,
+                  const kr_seccomp *seccomp, int proc_fd, int preserve_fds, int report_fd,
+                  kr_error **err)
 {
   char cwd[PATH_MAX];
 
+  /* Before the filter (a profile may deny these calls) and before the
+   * capabilities go (a real-time policy or class needs them), as runc. */
+  if (kr_sched_apply (p, linux, err) < 0)
+    return -1;
   if (kr_process_set_oom_score_adj (p, proc_fd, err) < 0 || kr_lsm_apply (p, proc_fd, err) < 0)
     return -1;
   if (seal_fds (preserve_fds, proc_fd, report_fd, err) < 0)

@@ -10,7 +10,8 @@
 #include "ocispec.h"
 #include "process/seccomp.h"
 
-/* In the parent, before anything exists: args, cwd, rlimit names. */
+/* In the parent, before anything exists: args, cwd, rlimit names, the
+ * scheduler, I/O priority and CPU affinity (process/sched.h). */
 int kr_process_validate (const oci_process *p, kr_error **err);
 /* RLIMIT_NOFILE -> RLIMIT_NOFILE's number; -1 when unknown. */
 int kr_rlimit_from_name (const char *name);
@@ -39,13 +40,16 @@ int kr_process_set_oom_score_adj (const oci_process *p, int proc_fd, kr_error **
  * the container's root: */
 /* 1. the executable and the environment (before any privilege is dropped); */
 int kr_process_prepare (const oci_process *p, char **exec_path, char ***envp, kr_error **err);
-/* 2. oom_score_adj (through the trusted /proc), every fd above the
- *    PRESERVE_FDS ones marked close-on-exec but REPORT_FD (kr_process_exec's;
- *    -1: none), rlimits, umask, cwd, the capability sets around the uid
- *    switch, no_new_privs; without noNewPrivileges also the seccomp filter
- *    SECCOMP (NULL: none), see kr_process_exec; */
-int kr_process_apply (const oci_process *p, const kr_caps *caps, const kr_seccomp *seccomp,
-                      int proc_fd, int preserve_fds, int report_fd, kr_error **err);
+/* 2. the scheduler, I/O priority, personality and memory policy (LINUX's,
+ *    may be NULL; process/sched.h), oom_score_adj (through the trusted
+ *    /proc), every fd above the PRESERVE_FDS ones marked close-on-exec but
+ *    REPORT_FD (kr_process_exec's; -1: none), rlimits, umask, cwd, the
+ *    capability sets around the uid switch, no_new_privs; without
+ *    noNewPrivileges also the seccomp filter SECCOMP (NULL: none), see
+ *    kr_process_exec; */
+int kr_process_apply (const oci_process *p, const oci_linux *linux, const kr_caps *caps,
+                      const kr_seccomp *seccomp, int proc_fd, int preserve_fds, int report_fd,
+                      kr_error **err);
 /* 3. signal dispositions and mask reset, with noNewPrivileges the seccomp
  *    filter, execve. STUB_FD >= 0: through the exec stub in that memfd
  *    (spawn/exec-final.h), which reports its own failure to execve on

@@ -20,6 +20,7 @@
 #include "spawn/exec-final.h"
 #include "process/namespaces.h"
 #include "process/process.h"
+#include "process/sched.h"
 #include "base/fdpass.h"
 #include "base/procfs.h"
 #include "spawn/sync.h"
@@ -192,8 +193,11 @@ process_steps (kr_exec_child *c, char **exec_path, char ***envp, int *stub_fd, k
   /* Before apply: a filter loaded there may deny memfd_create. */
   if (kr_exec_stub_open (3 + c->preserve_fds, stub_fd, err) < 0)
     return -1;
-  return kr_process_apply (c->p, &c->caps, c->seccomp, -1, c->preserve_fds,
-                            *stub_fd >= 0 ? c->sync_fd : -1, err);
+  /* In the cgroup (C1 entered it), before the filter: the "final" CPUs. */
+  if (kr_sched_final_affinity (c->p->exec_cpu_affinity, err) < 0)
+    return -1;
+  return kr_process_apply (c->p, c->linux, &c->caps, c->seccomp, -1, c->preserve_fds,
+                           *stub_fd >= 0 ? c->sync_fd : -1, err);
 }
 
 /* C2: in every namespace of the container, pid included. */

@@ -16,6 +16,7 @@
 typedef struct kr_exec_child
 {
   oci_process *p;
+  const oci_linux *linux; /* the container's: personality, memory policy */
   kr_caps caps;
   const char *id;
   pid_t init_pid;

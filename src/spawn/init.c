@@ -24,6 +24,7 @@
 #include "spawn/exec-final.h"
 #include "spawn/hooks.h"
 #include "process/process.h"
+#include "process/sched.h"
 #include "process/timens.h"
 #include "process/userns.h"
 #include "base/procfs.h"
@@ -286,7 +287,12 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_err
   /* Before apply: a filter loaded there may deny memfd_create. */
   if (kr_exec_stub_open (3 + c->preserve_fds, stub_fd, err) < 0)
     return -1;
-  return kr_process_apply (p, &c->caps, c->seccomp, c->proc_fd, c->preserve_fds, -1, err);
+  /* execCPUAffinity is not init's (config.md); in its cgroup, init may
+   * run on every CPU the cpuset allows, whatever krill's caller ran on. */
+  if (kr_sched_final_affinity (NULL, err) < 0)
+    return -1;
+  return kr_process_apply (p, c->cfg->linux, &c->caps, c->seccomp, c->proc_fd, c->preserve_fds,
+                           -1, err);
 }
 
 void
