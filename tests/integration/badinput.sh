@@ -58,7 +58,7 @@ test_unknown_rlimit() {
 }
 
 test_not_implemented_field() {
-  refuse ni '.linux.timeOffsets = {"monotonic": {"secs": 1, "nanosecs": 0}}' 'linux.timeOffsets: not implemented'
+  refuse ni '.linux.intelRdt = {"closID": "krill"}' 'linux.intelRdt: not implemented'
 }
 
 test_bad_resource_value() {
