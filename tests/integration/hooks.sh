@@ -48,6 +48,8 @@ test_all_six_in_order_namespaces_and_state() {
   local b h=$T/hooks pid host_mnt host_pid host_net c_mnt c_pid c_net
   b=$(all_hooks_bundle)
   host_mnt=$(readlink /proc/self/ns/mnt) host_pid=$(readlink /proc/self/ns/pid) host_net=$(readlink /proc/self/ns/net)
+  # from elsewhere: every hook's cwd is the bundle, not krill's caller's
+  cd /
   KRILL_TEST_MARK=from-krill k create --bundle "$b" "$ID"
   pid=$(k state "$ID" | jq -r .pid)
   c_mnt=$(readlink /proc/$pid/ns/mnt) c_pid=$(readlink /proc/$pid/ns/pid) c_net=$(readlink /proc/$pid/ns/net)
@@ -74,9 +76,10 @@ test_all_six_in_order_namespaces_and_state() {
   done
   # the state on stdin: status and pid as each namespace sees them
   st() { jq -r "[.ociVersion, .id, .status, (.pid // \"none\"), .bundle, .annotations[\"org.example.hooks\"]] | join(\" \")" "$h/$1.stdin"; }
-  expect_eq "$(st prestart)" "1.3.0 $ID creating $pid $b yes"
-  expect_eq "$(st createRuntime)" "1.3.0 $ID creating $pid $b yes"
-  expect_eq "$(st createContainer)" "1.3.0 $ID creating 1 $b yes"
+  # create's hooks run after lifecycle step 2: "created" (runtime.md; runc says "creating")
+  expect_eq "$(st prestart)" "1.3.0 $ID created $pid $b yes"
+  expect_eq "$(st createRuntime)" "1.3.0 $ID created $pid $b yes"
+  expect_eq "$(st createContainer)" "1.3.0 $ID created 1 $b yes"
   expect_eq "$(st startContainer)" "1.3.0 $ID created 1 $b yes"
   expect_eq "$(st poststart)" "1.3.0 $ID running $pid $b yes"
   expect_eq "$(st poststop)" "1.3.0 $ID stopped none $b yes"
@@ -89,9 +92,12 @@ test_all_six_in_order_namespaces_and_state() {
   # startContainer without env gets the process's (runc), not krill's
   grep -qx "TERM=xterm" "$h/startContainer.env" || fail "startContainer env: $(cat "$h/startContainer.env")"
   ! grep -q KRILL_TEST_MARK "$h/startContainer.env" || fail "startContainer got krill's environment"
-  # cwd: the bundle for create's runtime hooks, the rootfs for createContainer (runc)
-  expect_eq "$(cat "$h/createRuntime.cwd")" "$b"
-  expect_eq "$(cat "$h/createContainer.cwd")" "$(cd "$ROOTFS_CACHE" && pwd -P)"
+  # cwd: the bundle for every hook that can see it (createContainer's is the
+  # host's path, reachable before pivot_root); startContainer runs after
+  # pivot_root, in process.cwd
+  for n in prestart createRuntime createContainer poststart poststop; do
+    expect_eq "$(cat "$h/$n.cwd")" "$b" "($n cwd)"
+  done
   expect_eq "$(cat "$h/startContainer.cwd")" "/"
   assert_nothing_left "$ID" b
 }
@@ -180,6 +186,49 @@ test_failing_prestart_and_create_container_leave_nothing() {
   expect_contains "$out" "error running createContainer hook #1: signal: Killed"
   expect_contains "$out" "cc-failed"
   assert_nothing_left "$ID" c
+}
+
+# runtime.md, lifecycle steps 3-5: a failing prestart, createRuntime or
+# createContainer hook stops the container and continues at step 12: the
+# container is destroyed, then the poststop hooks run (13); create still
+# fails with the hook's error (runc does the same).
+test_failing_create_hook_runs_poststop() {
+  local b out kind h=$T/hooks
+  write_hook
+  for kind in prestart createRuntime createContainer; do
+    rm -f "$h"/order "$h"/poststop.*
+    b=$(new_bundle "b-$kind" '.process.args = ["sleep", "1000"]
+      | .hooks.'"$kind"' = [{"path": "/bin/sh", "args": ["sh", "-c", "echo '"$kind"'-said-no >&2; exit 3"]}]
+      | .hooks.poststop = ['"$(host_hook poststop)"', {"path": "/bin/sh", "args": ["sh", "-c", "echo second >>'"$h"'/order"]}]')
+    cd /
+    if out=$(k create --bundle "$b" "$ID" 2>&1); then fail "create succeeded ($kind)"; fi
+    expect_contains "$out" "error running $kind hook #0: exit status 3"
+    expect_contains "$out" "$kind-said-no"
+    expect_eq "$(tr '\n' ' ' <"$h/order" 2>/dev/null)" "poststop second " "($kind: poststop hooks)"
+    expect_eq "$(jq -r '[.id, .status, .bundle] | join(" ")' "$h/poststop.stdin")" "$ID stopped $b"
+    expect_eq "$(cat "$h/poststop.cwd")" "$b" "($kind: poststop cwd)"
+    # the container was destroyed before poststop ran (step 12, then 13)
+    assert_nothing_left "$ID" "b-$kind"
+  done
+  # a failing poststop hook there is a warning; create reports the first error
+  b=$(new_bundle c '.process.args = ["true"] | .hooks.prestart = [{"path": "/bin/false"}]
+    | .hooks.poststop = [{"path": "/bin/sh", "args": ["sh", "-c", "echo ps-broke >&2; exit 2"]}]')
+  if out=$(k create --bundle "$b" "$ID" 2>&1); then fail "create succeeded"; fi
+  expect_contains "$out" "error running prestart hook #0: exit status 1"
+  expect_contains "$out" "error running poststop hook #0: exit status 2"
+  assert_nothing_left "$ID" c
+}
+
+# poststop at delete when the bundle is gone: it still runs, from /.
+test_poststop_runs_when_the_bundle_is_gone() {
+  local b
+  mkdir -p "$T/hooks"
+  b=$(new_bundle b '.process.args = ["true"] | .hooks.poststop = [{"path": "/bin/sh", "args": ["sh", "-c", "pwd >'"$T"'/hooks/cwd"]}]')
+  k create --bundle "$b" "$ID"
+  rm -rf "$b"
+  k delete "$ID"
+  expect_eq "$(cat "$T/hooks/cwd" 2>/dev/null)" "/"
+  assert_nothing_left "$ID" b
 }
 
 test_missing_hook_binary() {
