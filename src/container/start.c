@@ -17,8 +17,9 @@ oci_config_freep (oci_config **c)
   oci_config_free (*c);
 }
 
-/* In the runtime namespaces, the user's process running. A failure stops
- * the container and fails `start` (runtime.md, lifecycle step 9; runc). */
+/* In the runtime namespaces, the user's process running, cwd the bundle
+ * (runc's is its caller's). A failure stops the container and fails
+ * `start` (runtime.md, lifecycle step 9; runc). */
 static int
 poststart (int dirfd, const kr_state *st, int pidfd, kr_error **err)
 {
@@ -30,7 +31,7 @@ poststart (int dirfd, const kr_state *st, int pidfd, kr_error **err)
   if (cfg == NULL || !kr_hooks_has (cfg->hooks, KR_HOOK_POSTSTART))
     return 0;
   json = kr_state_hook_json (st, "running", st->pid, err);
-  if (json && kr_hooks_run (cfg->hooks, KR_HOOK_POSTSTART, json, NULL, NULL, err) == 0)
+  if (json && kr_hooks_run (cfg->hooks, KR_HOOK_POSTSTART, json, kr_state_hook_cwd (st), NULL, err) == 0)
     return 0;
   kr_pidfd_signal (pidfd, SIGKILL, NULL);
   kr_pidfd_wait_exit (pidfd, 10000);
