@@ -274,11 +274,11 @@ kr_init_run (kr_init_ctx *c)
   if (kr_sync_send (c->sync_fd, KR_SYNC_READY, &err) < 0)
     return;
   close (c->sync_fd);
-  if (wait_for_start (c, envp, &err) < 0)
-    {
-      fprintf (stderr, "krill init: %s\n", err->msg);
-      return;
-    }
-  kr_process_exec (c->cfg->process, c->seccomp, exec_path, envp, stub_fd, -1, &err);
-  fprintf (stderr, "krill init: %s\n", err->msg);
+  /* From here nobody waits for init's word: what fails goes to the
+   * container's stderr and init exits 255, as runc 1.2+'s init does (its
+   * Init prints the error and exits 255): "exec /x: exec format error". */
+  if (wait_for_start (c, envp, &err) == 0)
+    kr_process_exec (c->cfg->process, c->seccomp, exec_path, envp, stub_fd, -1, &err);
+  fprintf (stderr, "%s\n", err->msg);
+  _exit (255);
 }
