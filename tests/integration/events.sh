@@ -63,6 +63,28 @@ test_stats_document() {
   [ "${n%.*}" -le "$(jq .data.cpu.usage.total <<<"$s")" ] || fail "percpu sum $n > total"
 }
 
+# Every object runc 1.2/1.3 writes (Go's omitempty never drops a struct):
+# cpu.usage and cpu.throttling even when zero (no cpu quota here: no
+# throttling), the four memory entries, cpuset's counters, the empty
+# intel_rdt, a null network_interfaces. runc 1.4+ drops the zero structs
+# (omitzero): a decoder of either reads this.
+test_stats_has_every_object_of_runcs() {
+  local b s
+  b=$(new_bundle b '.process.args = ["sleep", "1000"]')
+  k run -d --bundle "$b" "$ID"
+  s=$(k events --stats "$ID")
+  expect_eq "$(jq -c '.data | keys_unsorted' <<<"$s")" '["cpu","cpuset","memory","pids","blkio","hugetlb","intel_rdt","network_interfaces"]'
+  expect_eq "$(jq -c '.data.cpu | [.usage, .throttling | type]' <<<"$s")" '["object","object"]'
+  expect_eq "$(jq -c '.data.cpu.throttling | [.periods // 0, .throttledPeriods // 0, .throttledTime // 0] | map(type)' <<<"$s")" '["number","number","number"]'
+  expect_eq "$(jq -c '.data.cpu.usage | [.kernel, .user] | map(type)' <<<"$s")" '["number","number"]'
+  expect_eq "$(jq -c '.data.memory | [.usage, .swap, .kernel, .kernelTCP] | map(type)' <<<"$s")" '["object","object","object","object"]'
+  expect_eq "$(jq -c '.data.memory.swap | [.limit, .failcnt] | map(type)' <<<"$s")" '["number","number"]'
+  expect_eq "$(jq -c '.data.cpuset | [.cpu_exclusive, .mem_hardwall, .mem_exclusive, .memory_migrate, .memory_spread_page, .memory_spread_slab, .memory_pressure, .sched_load_balance, .sched_relax_domain_level] | map(type) | unique' <<<"$s")" '["number"]'
+  expect_eq "$(jq -c '.data | [.pids, .blkio, .hugetlb, .intel_rdt] | map(type) | unique' <<<"$s")" '["object"]'
+  expect_eq "$(jq -c '.data.network_interfaces' <<<"$s")" null
+  k delete --force "$ID"
+}
+
 test_memory_grows() {
   local b pid u1 u2 c1 c2
   b=$(new_bundle b ".process.args = $(after_go 'dd if=/dev/zero of=/dev/shm/x bs=1M count=32 2>/dev/null; sleep 1000')")
