@@ -37,6 +37,10 @@ limit_memory() {
 
 test_stats_document() {
   local b s n
+  # the numbers come from these controllers (cpu.stat is v2's own)
+  need_ctrl memory
+  need_ctrl pids
+  unified || need_ctrl cpuacct
   b=$(new_bundle b '.process.args = ["sh","-c","sleep 1000 & sleep 1001 & wait"]')
   k run -d --bundle "$b" "$ID"
   for _ in $(seq 100); do [ "$(k ps --format json "$ID" | jq length)" = 3 ] && break; sleep 0.05; done
@@ -87,6 +91,7 @@ test_stats_has_every_object_of_runcs() {
 
 test_memory_grows() {
   local b pid u1 u2 c1 c2
+  need_ctrl memory
   b=$(new_bundle b ".process.args = $(after_go 'dd if=/dev/zero of=/dev/shm/x bs=1M count=32 2>/dev/null; sleep 1000')")
   k run -d --bundle "$b" "$ID"
   pid=$(k state "$ID" | jq -r .pid)
@@ -133,6 +138,7 @@ test_bad_interval() {
 
 test_oom() {
   local b pid runpid evpid rc=0 i
+  need_ctrl memory
   b=$(new_bundle oom ".process.args = $(after_go 'exec dd if=/dev/zero of=/dev/null bs=64M count=1')")
   limit_memory oom $((16 * 1024 * 1024))
   k run --bundle "$b" "$ID" >"$T/run.out" 2>&1 &
