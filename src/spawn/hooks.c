@@ -138,7 +138,8 @@ state_fd (const char *json, kr_error **err)
 }
 
 /* In the child: stdio in place, every other fd closed at exec, signals as a
- * fresh process has them. Reports an errno over REPORT when it cannot exec. */
+ * fresh process has them. Reports an errno over REPORT when it cannot exec
+ * (negated when it cannot enter DIR). */
 static void __attribute__ ((noreturn))
 hook_child (const oci_hook *h, int fds[3], int report, const char *dir, char *const *envp)
 {
@@ -166,12 +167,12 @@ hook_child (const oci_hook *h, int fds[3], int report, const char *dir, char *co
     {
       /* Negative: the parent tells the cwd from the executable. */
       e = -errno;
-      goto report;
+      goto send;
     }
   execve (h->path, argv, envp);
 fail:
   e = errno;
-report:
+send:
   if (write (report, &e, sizeof e) < 0)
     _exit (127); /* a forked child: never returns to the caller */
   _exit (127); /* a forked child: never returns to the caller */
