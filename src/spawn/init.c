@@ -132,9 +132,9 @@ wait_for_start (const kr_init_ctx *c, char **envp, kr_error **err)
 }
 
 /* createContainer: in the container's namespaces, mounts done, the old root
- * still there (pivot_root comes after); cwd the bundle, as every hook's
- * that can see it (runc's is the rootfs). Status "created": create's hooks
- * run after lifecycle step 2 (runtime.md; runc says "creating"). Before
+ * still there (pivot_root comes after); cwd the rootfs, as runc's: hooks
+ * written for runc name files relative to it. Status "created": create's
+ * hooks run after lifecycle step 2 (runtime.md; runc says "creating"). Before
  * them, prestart and createRuntime, which the parent runs when asked. */
 static int
 create_hooks (const kr_init_ctx *c, kr_error **err)
@@ -153,7 +153,7 @@ create_hooks (const kr_init_ctx *c, kr_error **err)
   json = kr_hook_state (&c->hook_state, "created", getpid (), err);
   if (json == NULL)
     return -1;
-  return kr_hooks_run (h, KR_HOOK_CREATE_CONTAINER, json, c->bundle, NULL, err);
+  return kr_hooks_run (h, KR_HOOK_CREATE_CONTAINER, json, c->rootfs, NULL, err);
 }
 
 /* The parent makes the rest of the cgroup and sets the limits while init

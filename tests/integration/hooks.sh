@@ -92,12 +92,13 @@ test_all_six_in_order_namespaces_and_state() {
   # startContainer without env gets the process's (runc), not krill's
   grep -qx "TERM=xterm" "$h/startContainer.env" || fail "startContainer env: $(cat "$h/startContainer.env")"
   ! grep -q KRILL_TEST_MARK "$h/startContainer.env" || fail "startContainer got krill's environment"
-  # cwd: the bundle for every hook that can see it (createContainer's is the
-  # host's path, reachable before pivot_root); startContainer runs after
-  # pivot_root, in process.cwd
-  for n in prestart createRuntime createContainer poststart poststop; do
+  # cwd: the bundle for every hook in the runtime namespaces, whoever calls
+  # krill; the rootfs for createContainer (runc's: hooks name files relative
+  # to it); startContainer runs after pivot_root, in process.cwd
+  for n in prestart createRuntime poststart poststop; do
     expect_eq "$(cat "$h/$n.cwd")" "$b" "($n cwd)"
   done
+  expect_eq "$(cat "$h/createContainer.cwd")" "$(cd "$ROOTFS_CACHE" && pwd -P)"
   expect_eq "$(cat "$h/startContainer.cwd")" "/"
   assert_nothing_left "$ID" b
 }
