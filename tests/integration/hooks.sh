@@ -281,6 +281,29 @@ test_failing_poststart_stops_the_container() {
   assert_nothing_left "$ID" b
 }
 
+# runtime.md, lifecycle steps 8-9: poststart runs once the user's program
+# runs. Init's last execve is held back 1 s (strace): `start` must wait for
+# it, and the hook must find the program, not krill's init, at the pid.
+test_poststart_after_the_programs_execve() {
+  local b pid spid
+  command -v strace >/dev/null || skip "needs strace"
+  mkdir -p "$T/hooks"
+  printf '#!/bin/sh\ncat "/proc/$(jq -r .pid)/comm" >"$1"\n' >"$T/hooks/comm.sh"
+  b=$(new_bundle b '.process.args = ["sleep", "1000"]
+    | .hooks.poststart = [{"path": "/bin/sh", "args": ["sh", "'"$T/hooks/comm.sh"'", "'"$T/hooks/comm"'"]}]')
+  k create --bundle "$b" "$ID"
+  pid=$(k state "$ID" | jq -r .pid)
+  strace -qq -p "$pid" -e trace=execve,execveat -e inject=execve,execveat:delay_enter=1000000 -o /dev/null 2>"$T/strace.err" &
+  spid=$!
+  # attached once init's status shows a tracer
+  for _ in $(seq 100); do [ "$(awk '/^TracerPid/ {print $2}' "/proc/$pid/status")" != 0 ] && break; sleep 0.05; done
+  k start "$ID"
+  expect_eq "$(cat "$T/hooks/comm" 2>/dev/null)" sleep "(poststart saw the process before its execve)"
+  kill "$spid" 2>/dev/null || true
+  wait "$spid" 2>/dev/null || true
+  k delete --force "$ID"
+}
+
 # runtime.md, lifecycle step 13: a failing poststop hook is a warning; the
 # delete stands, and the remaining hooks still run.
 test_failing_poststop_is_a_warning() {
