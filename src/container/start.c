@@ -38,6 +38,31 @@ poststart (int dirfd, const kr_state *st, int pidfd, kr_error **err)
   return -1;
 }
 
+/* Init keeps the fifo's write end open, close-on-exec, after its "0": EOF
+ * here says the program's execve happened (or init died), so that the
+ * poststart hooks find the program running (runtime.md, steps 8-9). */
+static int
+wait_exec (int fifo, kr_error **err)
+{
+  char c;
+
+  for (;;)
+    {
+      struct pollfd p = { .fd = fifo, .events = POLLIN };
+      ssize_t n;
+
+      if (poll (&p, 1, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return kr_error_set (err, errno, "poll exec fifo");
+        }
+      n = read (fifo, &c, 1);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+        return 0;
+    }
+}
+
 int
 kr_container_start (const char *root, const char *id, kr_error **err)
 {
@@ -92,5 +117,7 @@ kr_container_start (const char *root, const char *id, kr_error **err)
   /* Without the fifo the container counts as running. */
   if (unlinkat (dirfd, KR_EXEC_FIFO, 0) < 0)
     return kr_error_set (err, errno, "remove exec fifo");
+  if (wait_exec (fifo, err) < 0)
+    return -1;
   return poststart (dirfd, st, pidfd, err);
 }
