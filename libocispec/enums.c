@@ -7,8 +7,10 @@ const char *const oci_enum_namespace_types[]
         NULL };
 const char *const oci_enum_device_types[] = { "c", "b", "u", "p", NULL };
 const char *const oci_enum_cgroup_device_types[] = { "a", "c", "b", NULL };
+/* The spec's four words, and the recursive forms runc accepts and
+ * containerd's CRI sends (rslave, rshared for pods with mount propagation). */
 const char *const oci_enum_propagations[]
-    = { "private", "shared", "slave", "unbindable", NULL };
+    = { "private", "shared", "slave", "unbindable", "rprivate", "rshared", "rslave", "runbindable", NULL };
 const char *const oci_enum_seccomp_actions[]
     = { "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
         "SCMP_ACT_TRAP",  "SCMP_ACT_ERRNO",        "SCMP_ACT_TRACE",

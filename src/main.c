@@ -1,6 +1,7 @@
 /* krill: global flags and dispatch to one file per command (src/cli/). */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,8 @@ main (int argc, char **argv)
       free (pos);
       i += takes_value ? 2 : 1;
     }
-  cli_log_init (&g);
+  if (cli_log_init (&g) < 0)
+    return cli_fail_msg ("--log: open \"%s\": %s", g.log_path, strerror (errno));
   if (version)
     {
       print_version ();

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/mountapi.h"
+#include "base/procfs.h"
 #include "base/util.h"
 
 #define IN_ROOT (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
@@ -206,20 +207,39 @@ kr_fs_symlink_in_root (int rootfd, const char *target, const char *path,
 }
 
 int
+kr_fs_open_step (int dirfd, const char *name, int flags, unsigned long long resolve,
+                 const char *shown, kr_error **err)
+{
+  int fd = kr_openat2 (dirfd, name, (uint64_t) (flags | O_CLOEXEC), 0,
+                       resolve | RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+
+  if (fd >= 0)
+    return fd;
+  if (errno == ELOOP)
+    return kr_error_set (err, ELOOP, "%s is a symlink: refused", shown);
+  return kr_error_set (err, errno, "open %s", shown);
+}
+
+int
 kr_fs_fd_path (int fd, char **out, kr_error **err)
 {
-  char link[64];
-  char buf[PATH_MAX];
+  _cleanup_close_ int fds = -1;
+  char name[16], buf[PATH_MAX];
+  int proc = kr_procfs_handle (err);
   ssize_t n;
 
-  snprintf (link, sizeof link, "/proc/self/fd/%d", fd);
-  n = readlink (link, buf, sizeof buf - 1);
+  /* Through the checked handle: a /proc that is not the kernel's could
+   * answer anything, and the answer decides where a mount may go. */
+  if (proc < 0 || (fds = kr_procfs_fd_dir (proc, err)) < 0)
+    return -1;
+  snprintf (name, sizeof name, "%d", fd);
+  n = readlinkat (fds, name, buf, sizeof buf - 1);
   if (n < 0)
-    return kr_error_set (err, errno, "readlink %s", link);
+    return kr_error_set (err, errno, "readlink /proc/self/fd/%s", name);
   buf[n] = '\0';
   *out = strdup (buf);
   if (*out == NULL)
-    return kr_error_set (err, ENOMEM, "readlink %s", link);
+    return kr_error_set (err, ENOMEM, "readlink /proc/self/fd/%s", name);
   return 0;
 }
 

@@ -44,6 +44,16 @@ int kr_fs_open_parent_in_root (int rootfd, const char *path, bool mkdirs,
 int kr_fs_symlink_in_root (int rootfd, const char *target, const char *path,
                            kr_error **err);
 
+/* Opens NAME, one component, below DIRFD without following a symlink and
+ * without leaving DIRFD (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, plus
+ * RESOLVE: e.g. RESOLVE_NO_XDEV). For the fixed paths krill itself uses
+ * inside the container (/dev/pts/ptmx, /dev/console), where a symlink put
+ * there by the image is refused rather than resolved. SHOWN is the path in
+ * the errors: "SHOWN is a symlink: refused" (errnum ELOOP), or "open
+ * SHOWN" with the errno (ENOENT when missing). */
+int kr_fs_open_step (int dirfd, const char *name, int flags, unsigned long long resolve,
+                     const char *shown, kr_error **err);
+
 /* Returns a malloc'd, lexically clean absolute form of PATH: one "/" between
  * components, no "." and no ".." (".." at the top stays at "/"). NULL only on
  * out of memory. */

@@ -20,6 +20,7 @@
 
 #include "cgroup/cgroup-internal.h"
 #include "base/fs.h"
+#include "base/procfs.h"
 #include "base/util.h"
 
 /* ------------------------------------------------------------------ files */
@@ -165,6 +166,8 @@ int
 kr_cgroup_resolve (const char *cgroups_path, const char *id, kr_cgroup **out, kr_error **err)
 {
   _cleanup_free_ char *mountinfo = NULL, *self = NULL;
+  _cleanup_close_ int selfdir = -1;
+  int proc;
   kr_cg_mount *mounts = NULL;
   kr_cg_own *own = NULL;
   size_t n_mounts = 0, n_own = 0;
@@ -174,8 +177,11 @@ kr_cgroup_resolve (const char *cgroups_path, const char *id, kr_cgroup **out, kr
 
   if (kr_cg_detect_mode (&mode, err) < 0)
     return -1;
-  if (kr_cg_read_at (AT_FDCWD, "/proc/self/mountinfo", &mountinfo, err) < 0
-      || kr_cg_read_at (AT_FDCWD, "/proc/self/cgroup", &self, err) < 0)
+  proc = kr_procfs_handle (err);
+  if (proc < 0 || (selfdir = kr_procfs_openat (proc, "self", O_PATH | O_DIRECTORY, err)) < 0)
+    return -1;
+  if (kr_cg_read_at (selfdir, "mountinfo", &mountinfo, err) < 0
+      || kr_cg_read_at (selfdir, "cgroup", &self, err) < 0)
     return -1;
   if (kr_cg_parse_mountinfo (mountinfo, &mounts, &n_mounts, err) < 0)
     return -1;

@@ -57,7 +57,7 @@ void cli_usage_lists (const cli_list_opt *lists);
 
 /* Logging, as runc does it: errors to stderr as one line, and to --log in
  * logrus's text or JSON line format. */
-void cli_log_init (const cli_global *g);
+int cli_log_init (const cli_global *g);
 
 /* Notes which fds from 3 up the caller left open: main's first step,
  * before krill opens one of its own (the log, a console socket). */

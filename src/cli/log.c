@@ -22,14 +22,21 @@ engine_log (const char *level, const char *msg)
   cli_log (level, "%s", msg);
 }
 
-void
+/* A log that cannot be opened is an error, as runc's: a client that asked
+ * for one reads it for the error of a failed command. */
+int
 cli_log_init (const cli_global *g)
 {
   kr_log_set_handler (engine_log);
   log_json = g->log_format && strcmp (g->log_format, "json") == 0;
   log_debug = g->debug;
   if (g->log_path && *g->log_path)
-    log_fd = open (g->log_path, O_WRONLY | O_CREAT | O_APPEND | O_SYNC | O_CLOEXEC, 0644);
+    {
+      log_fd = open (g->log_path, O_WRONLY | O_CREAT | O_APPEND | O_SYNC | O_CLOEXEC, 0644);
+      if (log_fd < 0)
+        return -1;
+    }
+  return 0;
 }
 
 /* logrus's default timestamp: RFC 3339 in local time, whole seconds

@@ -31,7 +31,9 @@
 #include "spawn/init.h"
 #include "process/namespaces.h"
 #include "base/procfs.h"
+#include "process/process.h"
 #include "process/seccomp.h"
+#include "process/userns.h"
 #include "container/state.h"
 #include "spawn/sync.h"
 #include "base/util.h"
@@ -229,6 +231,32 @@ send_or_child_error (int fd, enum kr_sync_type type, kr_error **err)
   return -1;
 }
 
+/* With a user namespace, what init can no longer do once in it, done for
+ * it while it waits for GO: the id maps of a new one (the parent writes
+ * them: the kernel takes them from a process with the rights in the parent
+ * namespace), the rlimits (raising a hard limit needs CAP_SYS_RESOURCE of
+ * the host's) and oom_score_adj (lowering it too). Through the trusted
+ * procfs, by init's pid directory checked against its pidfd. */
+static int
+userns_setup (oci_config *cfg, struct create_run *r, kr_error **err)
+{
+  _cleanup_close_ int piddir = -1;
+  oci_process *p = cfg->process;
+  char buf[16];
+
+  if (kr_procfs_open_pid (r->proc_fd, r->pid, r->pidfd, &piddir, err) < 0)
+    return -1;
+  if ((r->ns.clone_flags & CLONE_NEWUSER)
+      && kr_userns_write_maps (piddir, cfg->linux, geteuid () != 0, err) < 0)
+    return -1;
+  if (kr_process_set_rlimits_of (r->pid, p, err) < 0)
+    return kr_error_prefix (err, "process.rlimits");
+  snprintf (buf, sizeof buf, "%d", p->oom_score_adj);
+  if (p->has_oom_score_adj && kr_procfs_write_at (piddir, "oom_score_adj", buf, err) < 0)
+    return kr_error_prefix (err, "process.oomScoreAdj");
+  return 0;
+}
+
 /* prestart, then createRuntime, in the runtime namespaces, when init asks:
  * its namespaces are joined and its mounts done, pivot_root is not (runc's
  * procHooks). PID as the host sees it; cwd the bundle, as runc's. Status
@@ -355,22 +383,42 @@ create_steps (const kr_create_opts *o, struct create_run *r, oci_config **cfgp, 
 
   /* Init is born in the cgroup where the host allows it, and enters the
    * rest itself (kr_cgroup_enter): cheaper than a write of its pid from
-   * here. A user namespace, when krill has them, must be unshared by init
-   * after that, or entered by the parent. */
+   * here. In a user namespace it enters before it becomes the namespace's
+   * root (the cgroup files are the host root's). */
   ctx.cg = r->cg;
   ctx.cg_plan = r->cg_plan;
-  /* A pid namespace given by path is ours for this one clone3 only: every
-   * other process krill starts (the hooks, run's poststart) must be born in
-   * the host's, or the container would see it, host root, in its /proc. */
-  if (kr_namespaces_join_pid (&r->ns, r->proc_fd, &r->own_pidns, err) < 0)
-    return -1;
-  r->pid = kr_clone (r->ns.clone_flags, kr_cgroup_birth_fd (r->cg), &r->pidfd,
-                     &ctx.born_in_cgroup);
-  if (r->pid < 0)
-    return kr_error_set (err, errno, "clone3");
+  ctx.setgroups_allowed = geteuid () == 0;
+  if (kr_namespaces_join_first (&r->ns))
+    {
+      /* The helper joins the paths, the pid namespace included, for
+       * itself only. */
+      r->pid = kr_clone_joined (&r->ns, r->ns.clone_flags, kr_cgroup_birth_fd (r->cg),
+                                &r->pidfd, &ctx.born_in_cgroup, err);
+      if (r->pid < 0)
+        return -1;
+    }
+  else
+    {
+      /* A pid namespace given by path is ours for this one clone3 only:
+       * every other process krill starts (the hooks, run's poststart) must
+       * be born in the host's, or the container would see it, host root,
+       * in its /proc. */
+      if (kr_namespaces_join_pid (&r->ns, r->proc_fd, &r->own_pidns, err) < 0)
+        return -1;
+      r->pid = kr_clone (r->ns.clone_flags, kr_cgroup_birth_fd (r->cg), &r->pidfd,
+                         &ctx.born_in_cgroup);
+      if (r->pid < 0)
+        return kr_error_set (err, errno, "clone3");
+    }
   if (r->pid == 0)
     {
       kr_closep (&r->own_pidns); /* the host's pid namespace: not for init */
+      if (r->ns.user)
+        {
+          /* userns_setup does them from outside. */
+          cfg->process->rlimits_len = 0;
+          cfg->process->has_oom_score_adj = false;
+        }
       kr_init_run (&ctx);
       _exit(127); /* child: init failed and told the parent */
     }
@@ -382,6 +430,9 @@ create_steps (const kr_create_opts *o, struct create_run *r, oci_config **cfgp, 
   st->pid = r->pid;
   r->poststop_cfg = cfg;
   r->poststop_st = st;
+
+  if (r->ns.user && userns_setup (cfg, r, err) < 0)
+    return -1;
 
   /* 5. Let init go; the rest of the cgroup while it builds its rootfs (it
    * enters once told: before any hook or the user's program); wait until

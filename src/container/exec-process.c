@@ -10,6 +10,7 @@
 #include "container/exec.h"
 #include "process/process.h"
 #include "container/state.h"
+#include "base/fs.h"
 #include "base/util.h"
 
 /* The config create kept in the state dir: a bundle edited since does not
@@ -18,19 +19,26 @@
 static int
 load_process (int dirfd, const char *bundle, oci_process **out, kr_error **err)
 {
-  _cleanup_close_ int fd = openat (dirfd, "config.json", O_RDONLY | O_CLOEXEC);
-  _cleanup_free_ char *path = NULL;
+  _cleanup_error_ kr_error *local = NULL;
+  _cleanup_free_ char *path = NULL, *data = NULL;
   char *msg = NULL;
   oci_config *cfg;
-  int r = fd >= 0 ? asprintf (&path, "/proc/self/fd/%d", fd)
-                   : asprintf (&path, "%s/config.json", bundle);
+  size_t len = 0;
 
-  if (r < 0)
+  if (kr_fs_read_file (dirfd, "config.json", &data, &len, &local) == 0)
+    cfg = oci_config_parse_data (data, len, &msg);
+  else if (local->errnum != ENOENT)
+    {
+      kr_error_move (err, &local);
+      return kr_error_prefix (err, "config.json of the container");
+    }
+  else if (asprintf (&path, "%s/config.json", bundle) < 0)
     {
       path = NULL;
       return kr_error_set (err, ENOMEM, "config.json");
     }
-  cfg = oci_config_parse_file (path, &msg);
+  else
+    cfg = oci_config_parse_file (path, &msg);
   if (cfg == NULL)
     {
       kr_error_take (err, 0, msg);

@@ -20,6 +20,7 @@
 #include "base/id.h"
 #include "container/pidfd.h"
 #include "base/fdpass.h"
+#include "base/procfs.h"
 #include "spawn/exec-enter.h"
 #include "spawn/clone.h"
 #include "spawn/sync.h"
@@ -30,22 +31,28 @@
 static int
 namespaces_to_join (pid_t pid, int *flags, kr_error **err)
 {
+  _cleanup_close_ int theirdir = -1, ourdir = -1;
+  int proc = kr_procfs_handle (err);
+  char path[32];
+
   *flags = 0;
+  snprintf (path, sizeof path, "%d/ns", (int) pid);
+  if (proc < 0 || (theirdir = kr_procfs_openat (proc, path, O_PATH | O_DIRECTORY, err)) < 0
+      || (ourdir = kr_procfs_openat (proc, "self/ns", O_PATH | O_DIRECTORY, err)) < 0)
+    return -1;
   for (size_t i = 0; i < KR_NS_TYPES; i++)
     {
-      char path[64];
+      const char *name = kr_ns_types[i].proc_name;
       struct stat theirs, ours;
 
-      snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) pid, kr_ns_types[i].proc_name);
-      if (stat (path, &theirs) < 0)
+      if (fstatat (theirdir, name, &theirs, 0) < 0)
         {
           if (errno == ENOENT)
             continue; /* a kernel without this namespace type */
-          return kr_error_set (err, errno, "stat %s", path);
+          return kr_error_set (err, errno, "stat /proc/%s/%s", path, name);
         }
-      snprintf (path, sizeof path, "/proc/self/ns/%s", kr_ns_types[i].proc_name);
-      if (stat (path, &ours) < 0)
-        return kr_error_set (err, errno, "stat %s", path);
+      if (fstatat (ourdir, name, &ours, 0) < 0)
+        return kr_error_set (err, errno, "stat /proc/self/ns/%s", name);
       if (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev)
         *flags |= kr_ns_types[i].flag;
     }

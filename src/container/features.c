@@ -81,7 +81,7 @@ seccomp_section (yajl_gen g)
 char *
 kr_features_json (kr_error **err)
 {
-  static const char *const ns[] = { "cgroup", "ipc", "mount", "network", "pid", "uts" };
+  static const char *const ns[] = { "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts" };
   static const char *const hooks[] = { "prestart",       "createRuntime", "createContainer",
                                        "startContainer", "poststart",     "poststop" };
   yajl_gen g = kr_json_gen ("    ", "features", err);

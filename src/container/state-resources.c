@@ -36,13 +36,12 @@ kr_state_resources_read (int dirfd, oci_resources **out, kr_error **err)
 int
 kr_state_resources_write (int dirfd, const oci_resources *r, kr_error **err)
 {
-  oci_resources copy = *r;
   _cleanup_free_ char *json = NULL;
   char *msg = NULL;
 
-  copy.devices = NULL;
-  copy.devices_len = 0;
-  json = oci_resources_generate (&copy, &msg);
+  /* The device rules too: update -r replaces them, and the list in force
+   * is what a failed update puts back. */
+  json = oci_resources_generate (r, &msg);
   if (json == NULL)
     {
       kr_error_take (err, 0, msg);

@@ -17,6 +17,7 @@
 #include "base/id.h"
 #include "base/json.h"
 #include "base/fs.h"
+#include "base/procfs.h"
 #include "base/util.h"
 #include "spawn/hooks.h"
 
@@ -385,8 +386,12 @@ kr_proc_stat (pid_t pid, unsigned long long *start_time, char *state)
   char *p;
   unsigned long long st = 0;
 
-  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
-  fd = open (path, O_RDONLY | O_CLOEXEC);
+  int proc = kr_procfs_handle (NULL);
+
+  if (proc < 0)
+    return -1;
+  snprintf (path, sizeof path, "%d/stat", (int) pid);
+  fd = kr_procfs_openat (proc, path, O_RDONLY, NULL);
   if (fd < 0)
     return -1;
   n = read (fd, buf, sizeof buf - 1);

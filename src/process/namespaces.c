@@ -2,8 +2,11 @@
 #include "process/namespaces.h"
 
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "base/util.h"
@@ -42,18 +45,11 @@ kr_namespaces_prepare (const oci_linux *lnx, kr_namespaces *ns, kr_error **err)
         return kr_error_set (err, 0, "linux.namespaces[%zu].type: duplicate namespace \"%s\"", i,
                              n->type);
       seen |= (unsigned long) flag;
-      /* Not built yet: refused rather than run in the host's namespace. */
-      if (flag == CLONE_NEWUSER || flag == CLONE_NEWTIME)
-        return kr_error_set (err, 0, "linux.namespaces[%zu]: \"%s\" namespaces are not implemented yet",
-                             i, n->type);
+      if (flag == CLONE_NEWUSER)
+        ns->user = true;
       if (n->path && *n->path)
         {
-          int fd;
-          if (flag == CLONE_NEWNS)
-            return kr_error_set (err, 0,
-                                 "linux.namespaces[%zu].path: joining a mount namespace is not implemented yet",
-                                 i);
-          fd = open (n->path, O_RDONLY | O_CLOEXEC);
+          int fd = open (n->path, O_RDONLY | O_CLOEXEC);
           if (fd < 0)
             {
               kr_error_set (err, errno, "linux.namespaces[%zu].path: open \"%s\"", i, n->path);
@@ -67,14 +63,13 @@ kr_namespaces_prepare (const oci_linux *lnx, kr_namespaces *ns, kr_error **err)
         }
       else if (flag == CLONE_NEWCGROUP)
         ns->new_cgroup = true;
+      else if (flag == CLONE_NEWTIME)
+        ns->new_time = true;
       else
         ns->clone_flags |= (unsigned long) flag;
     }
-  if (!(seen & CLONE_NEWNS))
-    {
-      kr_namespaces_close (ns);
-      return kr_error_set (err, 0, "linux.namespaces: a mount namespace is required");
-    }
+  /* A type not listed is the runtime's (config-linux.md), mount included:
+   * see kr_rootfs_* for what init does in krill's mount namespace. */
   return 0;
 }
 
@@ -129,11 +124,55 @@ kr_namespaces_leave_pid (int *saved, kr_error **err)
   return 0;
 }
 
+bool
+kr_namespaces_join_first (const kr_namespaces *ns)
+{
+  return ns->user && ns->join_len > 0;
+}
+
+int
+kr_namespaces_join_all (kr_namespaces *ns, kr_error **err)
+{
+  /* In the order of kr_ns_types: the user namespace first, for the rights
+   * over the ones it owns. */
+  for (size_t t = 0; t < KR_NS_TYPES; t++)
+    for (size_t i = 0; i < ns->join_len; i++)
+      if (ns->join[i].nstype == kr_ns_types[t].flag && join_one (&ns->join[i], err) < 0)
+        return -1;
+  ns->joined = true;
+  return 0;
+}
+
 int
 kr_namespaces_join_rest (const kr_namespaces *ns, kr_error **err)
 {
+  if (ns->joined)
+    return 0;
   for (size_t i = 0; i < ns->join_len; i++)
     if (ns->join[i].nstype != CLONE_NEWPID && join_one (&ns->join[i], err) < 0)
       return -1;
+  return 0;
+}
+
+int
+kr_namespaces_loopback_up (const kr_namespaces *ns, kr_error **err)
+{
+  _cleanup_close_ int fd = -1;
+  struct ifreq ifr;
+
+  if (!(ns->clone_flags & CLONE_NEWNET))
+    return 0;
+  fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return kr_error_set (err, errno, "loopback: socket");
+  memset (&ifr, 0, sizeof ifr);
+  strcpy (ifr.ifr_name, "lo");
+  if (ioctl (fd, SIOCGIFFLAGS, &ifr) < 0)
+    return kr_error_set (err, errno, "loopback: get the flags of lo");
+  if (ifr.ifr_flags & IFF_UP)
+    return 0;
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl (fd, SIOCSIFFLAGS, &ifr) < 0)
+    return kr_error_set (err, errno, "loopback: bring lo up");
   return 0;
 }

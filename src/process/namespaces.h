@@ -29,8 +29,11 @@ typedef struct kr_ns_join
 
 typedef struct kr_namespaces
 {
-  unsigned long clone_flags; /* new namespaces made at clone3, CLONE_NEWCGROUP excluded */
+  unsigned long clone_flags; /* new namespaces made at clone3, cgroup and time excluded */
   bool new_cgroup;           /* unshared by init after it joined its cgroup */
+  bool new_time;             /* unshared by init, its offsets written, then entered */
+  bool user;                 /* a user namespace, new (CLONE_NEWUSER) or joined */
+  bool joined;               /* every path already joined (kr_namespaces_join_all) */
   kr_ns_join join[8];
   size_t join_len;
 } kr_namespaces;
@@ -50,7 +53,21 @@ int kr_namespace_flag (const char *type);
 int kr_namespaces_join_pid (const kr_namespaces *ns, int procfd, int *saved, kr_error **err);
 /* Back to the caller's own pid namespace for its children; closes *SAVED. */
 int kr_namespaces_leave_pid (int *saved, kr_error **err);
-/* Called by init: every other namespace given by path. */
+/* Whether the paths must be joined before clone3, by a helper that then
+ * clones init (spawn/clone.c): with a user namespace, the namespaces
+ * clone3 makes must belong to it, and a joined one (a host's network)
+ * must be joined while krill still has the host's rights, as runc's
+ * nsexec does: joined ones first, the user namespace first of them. */
+bool kr_namespaces_join_first (const kr_namespaces *ns);
+/* Every path, the user namespace first, pid included (for the caller's
+ * children); sets ns->joined. */
+int kr_namespaces_join_all (kr_namespaces *ns, kr_error **err);
+/* Called by init: every other namespace given by path (none when
+ * ns->joined). */
 int kr_namespaces_join_rest (const kr_namespaces *ns, kr_error **err);
+/* Called by init in a network namespace made for it (not one joined by
+ * path, which its owner has set up): lo up, as runc and crun bring it, so
+ * that 127.0.0.1 answers in a container with no other network. */
+int kr_namespaces_loopback_up (const kr_namespaces *ns, kr_error **err);
 
 #endif

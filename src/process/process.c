@@ -3,12 +3,14 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <limits.h>
 #include <linux/close_range.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -80,11 +82,17 @@ kr_process_validate (const oci_process *p, kr_error **err)
 int
 kr_process_set_rlimits (const oci_process *p, kr_error **err)
 {
+  return kr_process_set_rlimits_of (0, p, err);
+}
+
+int
+kr_process_set_rlimits_of (pid_t pid, const oci_process *p, kr_error **err)
+{
   for (size_t i = 0; i < p->rlimits_len; i++)
     {
       const oci_rlimit *r = &p->rlimits[i];
       struct rlimit lim = { .rlim_cur = r->soft, .rlim_max = r->hard };
-      if (setrlimit (kr_rlimit_from_name (r->type), &lim) < 0)
+      if (prlimit (pid, (__rlimit_resource_t) kr_rlimit_from_name (r->type), &lim, NULL) < 0)
         return kr_error_set (err, errno, "setrlimit %s soft=%llu hard=%llu", r->type,
                              (unsigned long long) r->soft, (unsigned long long) r->hard);
     }
@@ -98,6 +106,8 @@ kr_process_set_user (const oci_process *p, kr_error **err)
   gid_t gid = p->user ? p->user->gid : 0;
   size_t ngroups = p->user ? p->user->additional_gids_len : 0;
   _cleanup_free_ gid_t *groups = NULL;
+  int keepcaps = prctl (PR_GET_KEEPCAPS, 0, 0, 0, 0);
+  bool drop_all;
 
   if (ngroups)
     {
@@ -112,8 +122,42 @@ kr_process_set_user (const oci_process *p, kr_error **err)
     return kr_error_set (err, errno, "setgroups");
   if (setresgid (gid, gid, gid) < 0)
     return kr_error_set (err, errno, "setresgid %u", (unsigned) gid);
+  if (kr_process_stay_undumpable (err) < 0)
+    return -1;
+  /* Until it is non-dumpable again, the process must keep a capability
+   * no process of the container has (the kernel then refuses them its
+   * /proc/PID files whatever the flag): the permitted set is kept across
+   * the switch and, when the caller does not set it, emptied after. */
+  drop_all = keepcaps == 0 && uid != 0;
+  if (drop_all && prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+    return kr_error_set (err, errno, "prctl PR_SET_KEEPCAPS");
   if (setresuid (uid, uid, uid) < 0)
     return kr_error_set (err, errno, "setresuid %u", (unsigned) uid);
+  if (kr_process_stay_undumpable (err) < 0)
+    return -1;
+  if (drop_all)
+    {
+      struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+      struct __user_cap_data_struct none[2] = { { 0 } };
+
+      if (syscall (SYS_capset, &hdr, none) < 0)
+        return kr_error_set (err, errno, "capset: drop every capability for uid %u", (unsigned) uid);
+      if (prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+        return kr_error_set (err, errno, "prctl PR_SET_KEEPCAPS");
+    }
+  return 0;
+}
+
+/* A change of uid, gid or capabilities (commit_creds in the kernel) sets
+ * the dumpable flag to fs.suid_dumpable: on a host where it is 1, krill's
+ * process would turn dumpable again before its execve. */
+int
+kr_process_stay_undumpable (kr_error **err)
+{
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return kr_error_set (err, errno, "prctl PR_SET_DUMPABLE 0");
+  if (prctl (PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+    return kr_error_set (err, errno ? errno : EPERM, "still dumpable after PR_SET_DUMPABLE 0");
   return 0;
 }
 
@@ -328,21 +372,71 @@ kr_process_set_oom_score_adj (const oci_process *p, int proc_fd, kr_error **err)
   return 0;
 }
 
-/* Nothing of krill's may cross execve: mark every fd above the preserved
- * ones close-on-exec (our own are already). */
+/* Kernels before 5.11 have no CLOSE_RANGE_CLOEXEC: every open fd from
+ * FIRST on, read from the trusted /proc when there is one, else each fd
+ * number up to the open-file limit (the rlimits are not applied yet). */
 static int
-seal_fds (int preserve, kr_error **err)
+cloexec_each (unsigned int first, int proc_fd, kr_error **err)
+{
+  _cleanup_closedir_ DIR *dir = NULL;
+  struct dirent *de;
+  long max;
+  int dfd;
+
+  if (proc_fd >= 0 && (dfd = openat (proc_fd, "self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+    {
+      dir = fdopendir (dfd);
+      if (dir == NULL)
+        {
+          close (dfd);
+          return kr_error_set (err, errno, "mark fds close-on-exec: /proc/self/fd");
+        }
+      while ((de = readdir (dir)) != NULL)
+        {
+          char *end;
+          unsigned long fd = strtoul (de->d_name, &end, 10);
+          if (*end != '\0' || end == de->d_name || fd < first || fd == (unsigned long) dfd)
+            continue;
+          if (fcntl ((int) fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+            return kr_error_set (err, errno, "mark fd %lu close-on-exec", fd);
+        }
+      return 0;
+    }
+  max = sysconf (_SC_OPEN_MAX);
+  if (max < 0 || max > (1L << 20))
+    max = 1L << 20;
+  for (long fd = first; fd < max; fd++)
+    if (fcntl ((int) fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+      return kr_error_set (err, errno, "mark fd %ld close-on-exec", fd);
+  return 0;
+}
+
+/* Nothing of krill's may cross execve: mark every fd above the preserved
+ * ones close-on-exec (our own are already), but the exec stub's REPORT_FD
+ * (-1: none), which must stay open across the stub's own execve. Done
+ * before any seccomp filter goes in: a profile may deny close_range or
+ * fcntl (runtime-tools' default, older Docker ones), and after the filter
+ * krill calls nothing the program's execve does not need. */
+static int
+seal_fds (int preserve, int proc_fd, int report_fd, kr_error **err)
 {
   unsigned int first = 3 + (unsigned int) (preserve > 0 ? preserve : 0);
 
   if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    return kr_error_set (err, errno, "close_range");
+    {
+      if (errno != EINVAL && errno != ENOSYS)
+        return kr_error_set (err, errno, "close_range");
+      if (cloexec_each (first, proc_fd, err) < 0)
+        return -1;
+    }
   for (unsigned int fd = 3; fd < first; fd++)
     {
       int fl = fcntl ((int) fd, F_GETFD);
       if (fl >= 0 && fcntl ((int) fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
         return kr_error_set (err, errno, "preserve fd %u", fd);
     }
+  if (report_fd >= 0 && fcntl (report_fd, F_SETFD, 0) < 0)
+    return kr_error_set (err, errno, "exec stub: report fd %d", report_fd);
   return 0;
 }
 
@@ -371,11 +465,13 @@ kr_process_prepare (const oci_process *p, char **exec_path, char ***envp, kr_err
 
 int
 kr_process_apply (const oci_process *p, const kr_caps *caps, const kr_seccomp *seccomp,
-                  int proc_fd, int preserve_fds, kr_error **err)
+                  int proc_fd, int preserve_fds, int report_fd, kr_error **err)
 {
   char cwd[PATH_MAX];
 
   if (kr_process_set_oom_score_adj (p, proc_fd, err) < 0 || kr_lsm_apply (p, proc_fd, err) < 0)
+    return -1;
+  if (seal_fds (preserve_fds, proc_fd, report_fd, err) < 0)
     return -1;
   if (kr_process_set_rlimits (p, err) < 0)
     return kr_error_prefix (err, "process.rlimits");
@@ -393,11 +489,11 @@ kr_process_apply (const oci_process *p, const kr_caps *caps, const kr_seccomp *s
   if (getcwd (cwd, sizeof cwd) == NULL && errno == ENOENT)
     return kr_error_set (err, 0, "process.cwd: \"%s\" is outside the container's root", p->cwd);
   if (kr_caps_before_user (caps, err) < 0 || kr_process_set_user (p, err) < 0
-      || kr_caps_after_user (caps, err) < 0)
+      || kr_caps_after_user (caps, err) < 0 || kr_process_stay_undumpable (err) < 0)
     return kr_error_prefix (err, "process.user");
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return kr_error_set (err, errno, "process.noNewPrivileges");
-  return seal_fds (preserve_fds, err);
+  return 0;
 }
 
 int
@@ -423,12 +519,11 @@ kr_process_exec (const oci_process *p, const kr_seccomp *seccomp, const char *ex
       argv[0] = report;
       argv[1] = (char *) exec_path;
       memcpy (argv + 2, p->args, p->args_len * sizeof *argv);
+      /* REPORT_FD is open across the stub's execve (kr_process_apply
+       * cleared its close-on-exec flag) so that the stub can report its
+       * own failure there; the stub marks it close-on-exec again (or
+       * closes it) before the program's execve: the caller sees EOF then. */
       snprintf (stub_path, sizeof stub_path, "/proc/self/fd/%d", stub_fd);
-      /* Open across the stub's execve so that it can report its own
-       * failure there; the stub marks it close-on-exec again before the
-       * program's execve (the caller sees EOF then, as before). */
-      if (report_fd >= 0 && fcntl (report_fd, F_SETFD, 0) < 0)
-        return kr_error_set (err, errno, "exec stub: report fd %d", report_fd);
     }
   /* The last call before execve: krill's own calls are not filtered, the
    * profile only has to allow execve itself (and execveat, see below).

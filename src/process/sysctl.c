@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/mountapi.h"
+#include "base/procfs.h"
 #include "process/namespaces.h"
 #include "base/util.h"
 
@@ -49,8 +50,11 @@ static int
 is_host_netns (const char *path, bool *host, kr_error **err)
 {
   struct stat a, b;
+  int proc = kr_procfs_handle (err);
 
-  if (stat ("/proc/self/ns/net", &a) < 0)
+  if (proc < 0)
+    return -1;
+  if (fstatat (proc, "self/ns/net", &a, 0) < 0)
     return kr_error_set (err, errno, "stat /proc/self/ns/net");
   if (stat (path, &b) < 0)
     return kr_error_set (err, errno, "linux.namespaces: network path \"%s\"", path);
@@ -155,7 +159,7 @@ kr_sysctl_apply (const oci_linux *lnx, kr_error **err)
                      RESOLVE_NO_SYMLINKS);
   if (proc < 0)
     return kr_error_set (err, errno, "linux.sysctl: open /proc");
-  if (!on_procfs (proc))
+  if (!kr_procfs_is_root (proc))
     return kr_error_set (err, 0, "linux.sysctl: /proc in the container is not procfs");
   for (size_t i = 0; i < lnx->sysctl_len; i++)
     {

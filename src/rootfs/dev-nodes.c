@@ -2,13 +2,16 @@
 #include "rootfs/dev-nodes.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "base/fs.h"
 #include "base/mountapi.h"
+#include "base/procfs.h"
 #include "base/util.h"
 
 static const oci_device default_devices[] = {
@@ -97,6 +100,34 @@ bind_node (int dirfd, const char *name, const oci_device *d, kr_error **err)
   return 0;
 }
 
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+/* fchmod does not take an O_PATH fd (opening the node itself would open
+ * the device, or block on a FIFO). fchmodat2 (Linux 6.6) takes it with
+ * AT_EMPTY_PATH; before, its link in the checked procfs handle's
+ * self/fd, never a /proc found by path. */
+static int
+chmod_fd (int fd, mode_t perm, kr_error **err)
+{
+  _cleanup_close_ int fds = -1;
+  char name[16];
+  int proc;
+
+  if (syscall (SYS_fchmodat2, fd, "", perm, AT_EMPTY_PATH) == 0)
+    return 0;
+  if (errno != ENOSYS && errno != EINVAL)
+    return kr_error_set (err, errno, "fchmodat2");
+  proc = kr_procfs_handle (err);
+  if (proc < 0 || (fds = kr_procfs_fd_dir (proc, err)) < 0)
+    return -1;
+  snprintf (name, sizeof name, "%d", fd);
+  if (fchmodat (fds, name, perm, 0) < 0)
+    return kr_error_set (err, errno, "chmod /proc/self/fd/%s", name);
+  return 0;
+}
+
 /* mknod, then check that what is at the name is the node we made before
  * changing its mode and owner through an fd. */
 static int
@@ -107,7 +138,6 @@ make_node (int dirfd, const char *name, const oci_device *d, bool userns,
   mode_t type, perm = d->has_file_mode ? (d->file_mode & 07777) : 0666;
   dev_t dev = 0;
   struct stat st;
-  char procfd[64];
   mode_t old;
   int r;
 
@@ -137,11 +167,8 @@ make_node (int dirfd, const char *name, const oci_device *d, bool userns,
   if ((st.st_mode & S_IFMT) != type || (type != S_IFIFO && st.st_rdev != dev))
     return kr_error_set (err, EEXIST, "%s was replaced while being created",
                          d->path);
-  /* fchmod does not take an O_PATH fd; its /proc/self/fd link does (the
-   * host's /proc: we are before pivot_root). */
-  snprintf (procfd, sizeof procfd, "/proc/self/fd/%d", fd);
-  if (chmod (procfd, perm) < 0)
-    return kr_error_set (err, errno, "chmod %s", d->path);
+  if (chmod_fd (fd, perm, err) < 0)
+    return kr_error_prefix (err, "chmod %s", d->path);
   if (fchownat (fd, "", d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0,
                 AT_EMPTY_PATH)
       < 0)
@@ -203,7 +230,8 @@ setup_links (int rootfd, kr_error **err)
       if (i == ARRAY_SIZE (dev_links))
         {
           /* /proc/kcore exists only with CONFIG_PROC_KCORE. */
-          if (access ("/proc/kcore", F_OK) < 0)
+          int proc = kr_procfs_handle (NULL);
+          if (proc < 0 || faccessat (proc, "kcore", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
             break;
           link = "/dev/core";
           target = "/proc/kcore";

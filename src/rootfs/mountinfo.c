@@ -1,9 +1,11 @@
 #define _GNU_SOURCE
 #include "rootfs/mountinfo.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/procfs.h"
 #include "base/util.h"
 
 /* mountinfo writes blanks, tabs, newlines and backslashes as \ooo. */
@@ -67,12 +69,18 @@ int
 kr_mountinfo_each (int (*fn) (const kr_mountinfo *, void *, kr_error **),
                    void *data, kr_error **err)
 {
-  _cleanup_fclose_ FILE *f = fopen ("/proc/self/mountinfo", "re");
+  _cleanup_fclose_ FILE *f = NULL;
   _cleanup_free_ char *line = NULL;
+  _cleanup_close_ int fd = -1;
+  int proc = kr_procfs_handle (err);
   size_t cap = 0;
 
+  if (proc < 0 || (fd = kr_procfs_openat (proc, "self/mountinfo", O_RDONLY, err)) < 0)
+    return -1;
+  f = fdopen (fd, "re");
   if (f == NULL)
     return kr_error_set (err, errno, "open /proc/self/mountinfo");
+  fd = -1; /* the FILE's now */
   while (getline (&line, &cap, f) > 0)
     {
       kr_mountinfo mi;

@@ -382,6 +382,7 @@ mount_entry (kr_mount_ctx *ctx, const oci_mount *m, kr_mount_opts *o,
   _cleanup_close_ int dst = -1;
   _cleanup_close_ int mnt = -1;
   _cleanup_free_ char *data = NULL;
+  _cleanup_error_ kr_error *local = NULL;
   bool as_file = false, existed, is_bind;
   unsigned long flags;
 
@@ -434,9 +435,19 @@ mount_entry (kr_mount_ctx *ctx, const oci_mount *m, kr_mount_opts *o,
   if (kr_mount_needs_late_ro (m))
     flags &= ~(unsigned long) MS_RDONLY;
   mnt = kr_mount_new_fs (m->type, m->source, flags, data ? data : o->data,
-                         err);
+                         &local);
+  if (mnt < 0 && ctx->userns && local->errnum == EPERM
+      && strcmp (m->type, "sysfs") == 0)
+    {
+      /* A user namespace gets a new sysfs only with a network namespace
+       * of its own; otherwise the host's /sys, bound, as runc does. */
+      kr_mount_opts bind = *o;
+
+      bind.flags |= MS_BIND | MS_REC;
+      return kr_mount_bind ("/sys", dst, &bind, m->destination, err);
+    }
   if (mnt < 0)
-    return -1;
+    return kr_error_move (err, &local);
   /* Filled while still detached: nothing in the container sees it half
    * copied. */
   if (o->tmpcopyup && existed && strcmp (m->type, "tmpfs") == 0

@@ -74,6 +74,20 @@ unshare_rootfs_parent (const char *rootfs, unsigned long prop, kr_error **err)
     }
 }
 
+static int
+open_rootfs (const char *rootfs, int *rootfd, kr_error **err)
+{
+  *rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (*rootfd < 0)
+    return kr_error_set (err, errno, "open %s", rootfs);
+  return 0;
+}
+
+/* Without a mount namespace of its own the container is in krill's (a type
+ * not listed is the runtime's, config-linux.md): nothing of that namespace
+ * is changed but the config's mounts, made below the rootfs where they are
+ * the runtime's (as runc's; nothing unmounts them), and the root is a
+ * chroot, as runc's: pivot_root would move every process of the host. */
 int
 kr_rootfs_mount_begin (const oci_config *cfg, const char *rootfs, int *rootfd, kr_error **err)
 {
@@ -82,19 +96,19 @@ kr_rootfs_mount_begin (const oci_config *cfg, const char *rootfs, int *rootfd, k
   if (rootfs == NULL || rootfs[0] != '/')
     return kr_error_set (err, EINVAL, "rootfs %s is not absolute",
                          rootfs ? rootfs : "(null)");
+  if (!has_namespace (cfg, "mount"))
+    return open_rootfs (rootfs, rootfd, err);
   if (root_propagation (cfg, &prop, err) < 0)
     return -1;
-  if (mount (NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+  /* unbindable (runbindable above all) would refuse the config's bind
+   * mounts from the host: it goes on the new "/" after pivot only. */
+  if (mount (NULL, "/", NULL, prop && !(prop & MS_UNBINDABLE) ? prop : MS_SLAVE | MS_REC, NULL) < 0)
     return kr_error_set (err, errno, "set the propagation of /");
   if (unshare_rootfs_parent (rootfs, prop, err) < 0)
     return -1;
   if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return kr_error_set (err, errno, "bind %s onto itself", rootfs);
-
-  *rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (*rootfd < 0)
-    return kr_error_set (err, errno, "open %s", rootfs);
-  return 0;
+  return open_rootfs (rootfs, rootfd, err);
 }
 
 size_t
@@ -128,9 +142,20 @@ kr_rootfs_mount_range (const oci_config *cfg, const char *rootfs, int rootfd,
 int
 kr_rootfs_mount_end (const oci_config *cfg, int rootfd, kr_error **err)
 {
+  const char *cwd = cfg->process ? cfg->process->cwd : NULL;
+
   if (kr_devices_needed (cfg)
       && kr_devices_setup (rootfd, cfg, has_namespace (cfg, "user"), err) < 0)
     return -1;
+  /* A process.cwd the image lacks (a WORKDIR never made) is made, as runc
+   * and crun do, inside the root and before it is made read-only. */
+  if (cwd && *cwd)
+    {
+      _cleanup_close_ int fd = kr_fs_open_in_root (rootfd, cwd, O_PATH | O_DIRECTORY,
+                                                   KR_FS_MKDIR, 0755, err);
+      if (fd < 0)
+        return kr_error_prefix (err, "process.cwd \"%s\"", cwd);
+    }
   return 0;
 }
 
@@ -139,22 +164,18 @@ kr_rootfs_pivot (const oci_config *cfg, const char *rootfs, bool no_pivot,
                  kr_error **err)
 {
   _cleanup_close_ int rootfd = -1;
-  unsigned long prop;
 
-  if (root_propagation (cfg, &prop, err) < 0)
-    return -1;
   rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0)
     return kr_error_set (err, errno, "open %s", rootfs);
-  if (no_pivot ? kr_move_root (rootfs, rootfd, err) < 0
-               : kr_pivot_root (rootfd, err) < 0)
+  if (!has_namespace (cfg, "mount"))
+    {
+      if (fchdir (rootfd) < 0 || chroot (".") < 0 || chdir ("/") < 0)
+        return kr_error_set (err, errno, "chroot %s", rootfs);
+    }
+  else if (no_pivot ? kr_move_root (rootfs, rootfd, err) < 0
+                    : kr_pivot_root (rootfd, err) < 0)
     return -1;
-  /* private and slave were applied before the rootfs bind; shared and
-   * unbindable belong on the new "/" only, applying them earlier would
-   * reach the host's root mount. */
-  if (prop && !(prop & (MS_PRIVATE | MS_SLAVE))
-      && mount (NULL, "/", NULL, prop, NULL) < 0)
-    return kr_error_set (err, errno, "set the propagation of the new /");
   if (kr_devices_needed (cfg) && kr_devices_reopen_null (err) < 0)
     return -1;
   return 0;
@@ -164,6 +185,7 @@ int
 kr_rootfs_finalize (const oci_config *cfg, kr_error **err)
 {
   const oci_linux *l = cfg->linux;
+  unsigned long prop;
 
   for (size_t i = 0; i < cfg->mounts_len; i++)
     if (kr_mount_needs_late_ro (&cfg->mounts[i])
@@ -176,5 +198,13 @@ kr_rootfs_finalize (const oci_config *cfg, kr_error **err)
     return -1;
   if (l && kr_mask_paths (l->masked_paths, l->masked_paths_len, err) < 0)
     return -1;
+  /* private and slave were applied before the rootfs bind; shared and
+   * unbindable belong on the new "/" only (earlier they would reach the
+   * host's root mount), and last: the read-only and masked paths above
+   * clone mounts, which a recursively unbindable tree refuses. */
+  if (root_propagation (cfg, &prop, err) < 0)
+    return -1;
+  if (prop && !(prop & (MS_PRIVATE | MS_SLAVE)) && mount (NULL, "/", NULL, prop, NULL) < 0)
+    return kr_error_set (err, errno, "set the propagation of the new /");
   return 0;
 }

@@ -33,20 +33,20 @@ size_t kr_rootfs_first_cgroup_mount (const oci_config *cfg);
 int kr_rootfs_mount_range (const oci_config *cfg, const char *rootfs, int rootfd,
                            const kr_cgroup_mount_plan *cg_plan, size_t from, size_t to,
                            kr_error **err);
-/* 1c. /dev populated. */
+/* 1c. /dev populated, a missing process.cwd made (0755). */
 int kr_rootfs_mount_end (const oci_config *cfg, int rootfd, kr_error **err);
 
 /* 2. pivot_root (or MS_MOVE + chroot when NO_PIVOT, runc's --no-pivot),
- * the shared/unbindable root propagation, and stdio that was the host's
- * /dev/null reopened; then root is the container's rootfs and cwd "/".
+ * and stdio that was the host's /dev/null reopened; then root is the container's rootfs and cwd "/".
  * Hostname, sysctls and the terminal go after this, while /proc/sys and
  * /dev are still writable (the pty is opened from the container's
- * /dev/ptmx and becomes stdio; nothing is bound on /dev/console). */
+ * /dev/pts/ptmx, bound on /dev/console (console.h) and becomes stdio). */
 int kr_rootfs_pivot (const oci_config *cfg, const char *rootfs, bool no_pivot,
                      kr_error **err);
 
 /* 3. Read-only tmpfs and /dev mounts made read-only, root.readonly,
- * linux.readonlyPaths, linux.maskedPaths (runc's order). */
+ * linux.readonlyPaths, linux.maskedPaths (runc's order), then a shared or
+ * unbindable linux.rootfsPropagation on "/". */
 int kr_rootfs_finalize (const oci_config *cfg, kr_error **err);
 
 #endif

@@ -29,21 +29,25 @@
 /* Before 5.8 a pidfd cannot be given to setns: one /proc/PID/ns file at a
  * time, all opened before the first join. */
 static int
-join_by_path (const kr_exec_child *c, kr_error **err)
+join_by_path (const kr_exec_child *c, int proc, kr_error **err)
 {
+  _cleanup_close_ int nsdir = -1;
   int fds[KR_NS_TYPES];
   int ret = 0;
+  char path[32];
 
+  snprintf (path, sizeof path, "%d/ns", (int) c->init_pid);
+  nsdir = kr_procfs_openat (proc, path, O_PATH | O_DIRECTORY, err);
+  if (nsdir < 0)
+    return -1;
   for (size_t i = 0; i < KR_NS_TYPES; i++)
     {
-      char path[64];
       fds[i] = -1;
       if (!(c->ns_flags & kr_ns_types[i].flag))
         continue;
-      snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) c->init_pid, kr_ns_types[i].proc_name);
-      fds[i] = open (path, O_RDONLY | O_CLOEXEC);
+      fds[i] = openat (nsdir, kr_ns_types[i].proc_name, O_RDONLY | O_CLOEXEC);
       if (fds[i] < 0 && ret == 0)
-        ret = kr_error_set (err, errno, "open %s", path);
+        ret = kr_error_set (err, errno, "open /proc/%s/%s", path, kr_ns_types[i].proc_name);
     }
   for (size_t i = 0; ret == 0 && i < KR_NS_TYPES; i++)
     if (fds[i] >= 0 && setns (fds[i], kr_ns_types[i].flag) < 0)
@@ -56,7 +60,7 @@ join_by_path (const kr_exec_child *c, kr_error **err)
 }
 
 static int
-join_namespaces (const kr_exec_child *c, kr_error **err)
+join_namespaces (const kr_exec_child *c, int proc, kr_error **err)
 {
   if (c->ns_flags == 0)
     return 0;
@@ -66,19 +70,15 @@ join_namespaces (const kr_exec_child *c, kr_error **err)
     return 0;
   if (errno != EINVAL)
     return kr_error_set (err, errno, "setns to the namespaces of init %d", (int) c->init_pid);
-  return join_by_path (c, err);
+  return join_by_path (c, proc, err);
 }
 
 static int
-set_oom_score_adj (oci_process *p, kr_error **err)
+set_oom_score_adj (oci_process *p, int proc, kr_error **err)
 {
-  _cleanup_close_ int proc = -1;
-
   if (!p->has_oom_score_adj)
     return 0;
   /* Through the host's /proc, before entering: inherited by C2. */
-  if (kr_procfs_open (&proc, err) < 0)
-    return kr_error_prefix (err, "process.oomScoreAdj");
   if (kr_process_set_oom_score_adj (p, proc, err) < 0)
     return -1;
   p->has_oom_score_adj = false;
@@ -100,14 +100,19 @@ wipe_environment (void)
  * is where its first process stood, not where init pivoted to when the
  * runtime itself runs chrooted, and --no-pivot containers are chroots. */
 static int
-open_init_root (const kr_exec_child *c, int *fd, kr_error **err)
+open_init_root (const kr_exec_child *c, int proc, int *fd, kr_error **err)
 {
-  char path[64];
+  _cleanup_close_ int piddir = -1;
+  char path[32];
 
-  snprintf (path, sizeof path, "/proc/%d/root", (int) c->init_pid);
-  *fd = open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  snprintf (path, sizeof path, "%d", (int) c->init_pid);
+  piddir = kr_procfs_openat (proc, path, O_PATH | O_DIRECTORY, err);
+  if (piddir < 0)
+    return -1;
+  /* A magic link: one name in the pid's directory, nothing crossed. */
+  *fd = openat (piddir, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (*fd < 0)
-    return kr_error_set (err, errno, "open %s", path);
+    return kr_error_set (err, errno, "open /proc/%s/root", path);
   /* Still alive after the open: the pid was not reused under us. */
   if (syscall (SYS_pidfd_send_signal, c->init_pidfd, 0, NULL, 0) < 0)
     return kr_error_set (err, errno, "container init %d", (int) c->init_pid);
@@ -125,8 +130,8 @@ enter_root (int rootfd, kr_error **err)
 static int
 enter (kr_exec_child *c, kr_error **err)
 {
-  _cleanup_close_ int rootfd = -1;
-  int keep[4] = { c->sync_fd, c->console_fd, c->init_pidfd, -1 };
+  _cleanup_close_ int rootfd = -1, proc = -1;
+  int keep[5] = { c->sync_fd, c->console_fd, c->init_pidfd, -1, -1 };
 
   if (kr_sync_wait (c->sync_fd, KR_SYNC_GO, err) < 0)
     return -1;
@@ -134,19 +139,37 @@ enter (kr_exec_child *c, kr_error **err)
    * (kr_cgroup_attach), before close_host_fds takes the cgroup's fds. */
   if (kr_cgroup_attach_sub (c->cg, 0, c->born_in_cgroup, c->cgroups, c->cgroups_len, err) < 0)
     return -1;
-  if (set_oom_score_adj (c->p, err) < 0)
+  /* The host's procfs, checked, for what follows: closed before C2 is
+   * cloned (the end of this function). */
+  if (kr_procfs_open (&proc, err) < 0)
+    return -1;
+  kr_procfs_use (proc);
+  if (set_oom_score_adj (c->p, proc, err) < 0)
     return -1;
   wipe_environment ();
-  if (open_init_root (c, &rootfd, err) < 0)
+  if (open_init_root (c, proc, &rootfd, err) < 0)
     return -1;
   keep[3] = rootfd;
+  keep[4] = proc;
   /* Nothing of the host (the binary's dir, the state dir, cgroup dirs, the
    * caller's unpassed fds) crosses into the container (CVE-2024-21626). */
   if (kr_close_fds_except (3 + c->preserve_fds, keep, ARRAY_SIZE (keep), err) < 0)
     return -1;
-  if (join_namespaces (c, err) < 0 || enter_root (rootfd, err) < 0)
+  /* Into a user namespace: the rlimits before the join, as the caller's
+   * root (inherited by C2); inside, a hard limit could no longer be
+   * raised. */
+  if (c->ns_flags & CLONE_NEWUSER)
+    {
+      if (kr_process_set_rlimits (c->p, err) < 0)
+        return kr_error_prefix (err, "process.rlimits");
+      c->p->rlimits_len = 0;
+    }
+  /* Joining a user namespace changes the credentials too. */
+  if (join_namespaces (c, proc, err) < 0 || kr_process_stay_undumpable (err) < 0
+      || enter_root (rootfd, err) < 0)
     return -1;
   kr_closep (&c->init_pidfd);
+  kr_procfs_use (-1);
   return 0;
 }
 
@@ -169,7 +192,8 @@ process_steps (kr_exec_child *c, char **exec_path, char ***envp, int *stub_fd, k
   /* Before apply: a filter loaded there may deny memfd_create. */
   if (kr_exec_stub_open (3 + c->preserve_fds, stub_fd, err) < 0)
     return -1;
-  return kr_process_apply (c->p, &c->caps, c->seccomp, -1, c->preserve_fds, err);
+  return kr_process_apply (c->p, &c->caps, c->seccomp, -1, c->preserve_fds,
+                            *stub_fd >= 0 ? c->sync_fd : -1, err);
 }
 
 /* C2: in every namespace of the container, pid included. */

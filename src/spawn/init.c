@@ -1,7 +1,8 @@
 /* The container's init, in the clone3 child. Order matters and follows
  * runc: wait for the parent, cgroup namespace (the cgroups entered first),
- * joined namespaces, rootfs mounts, the cgroups (unless entered already),
- * the create hooks, pivot, hostname, terminal,
+ * joined namespaces, a new time namespace, the user namespace's root (the
+ * cgroups entered first), rootfs mounts, the cgroups (unless entered already),
+ * the create hooks, pivot, hostname, terminal (bound on /dev/console),
  * oom score, keyring, then the process steps shared with `exec` (process/process.c), tell the
  * parent we are ready, wait for `start`, exec. */
 #define _GNU_SOURCE
@@ -23,11 +24,14 @@
 #include "spawn/exec-final.h"
 #include "spawn/hooks.h"
 #include "process/process.h"
+#include "process/timens.h"
+#include "process/userns.h"
 #include "base/procfs.h"
 #include "rootfs/rootfs.h"
 #include "spawn/sync.h"
 #include "process/sysctl.h"
 #include "process/terminal.h"
+#include "rootfs/console.h"
 #include "base/util.h"
 
 static int
@@ -112,13 +116,20 @@ wait_for_start (const kr_init_ctx *c, char **envp, int *write_end, kr_error **er
   char path[64];
   _cleanup_close_ int fd = -1;
   _cleanup_free_ char *json = NULL;
+  struct stat want, got;
 
+  /* The O_PATH fd reopened for writing through its link (a magic link)
+   * in the checked procfs handle; what opened must be that fifo. */
   snprintf (path, sizeof path, "self/fd/%d", c->fifo_fd);
   do
     fd = openat (c->proc_fd, path, O_WRONLY | O_CLOEXEC);
   while (fd < 0 && errno == EINTR);
   if (fd < 0)
     return kr_error_set (err, errno, "open exec fifo");
+  if (fstat (c->fifo_fd, &want) < 0 || fstat (fd, &got) < 0)
+    return kr_error_set (err, errno, "stat exec fifo");
+  if (want.st_dev != got.st_dev || want.st_ino != got.st_ino)
+    return kr_error_set (err, 0, "open exec fifo: /proc/%s is not the fifo", path);
   if (kr_hooks_has (c->cfg->hooks, KR_HOOK_START_CONTAINER))
     {
       json = kr_hook_state (&c->hook_state, "created", getpid (), err);
@@ -181,6 +192,7 @@ enter_cgroup (kr_init_ctx *c, kr_error **err)
 {
   if (wait_cgroup (c, err) < 0)
     return -1;
+  c->cg_entered = true;
   return kr_cgroup_enter (c->cg, c->born_in_cgroup, err);
 }
 
@@ -202,6 +214,20 @@ mount_rootfs (kr_init_ctx *c, kr_error **err)
   return kr_rootfs_mount_end (c->cfg, rootfd, err);
 }
 
+/* config-linux.md: the pty is at /dev/console. Bound before the rootfs is
+ * finalized (a read-only /dev still takes a mount) and before the master
+ * leaves, as runc does. */
+static int
+setup_console (int console_fd, const oci_box *size, kr_error **err)
+{
+  _cleanup_close_ int master = -1, peer = -1;
+
+  if (kr_terminal_open (size, &master, &peer, err) < 0
+      || kr_rootfs_bind_console (peer, err) < 0)
+    return -1;
+  return kr_terminal_attach (console_fd, master, peer, err);
+}
+
 static int
 init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_error **err)
 {
@@ -210,12 +236,29 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_err
 
   if (kr_sync_wait (c->sync_fd, KR_SYNC_GO, err) < 0)
     return -1;
-  /* A cgroup namespace is rooted where its creator is: enter first. */
-  if (c->ns->new_cgroup && enter_cgroup (c, err) < 0)
+  /* A cgroup namespace is rooted where its creator is: enter first. So
+   * does init in a user namespace: it still has the host's root ids (the
+   * cgroup's files are theirs) until it becomes the namespace's root. */
+  if ((c->ns->new_cgroup || c->ns->user) && enter_cgroup (c, err) < 0)
     return -1;
   if (c->ns->new_cgroup && unshare (CLONE_NEWCGROUP) < 0)
     return kr_error_set (err, errno, "unshare cgroup namespace");
-  if (kr_namespaces_join_rest (c->ns, err) < 0)
+  /* Joining a user namespace changes the credentials too. */
+  if (kr_namespaces_join_rest (c->ns, err) < 0 || kr_process_stay_undumpable (err) < 0
+      || kr_namespaces_loopback_up (c->ns, err) < 0)
+    return -1;
+  /* The parent wrote the maps of a new one before GO; a joined one has its
+   * own. From here what init makes belongs to the namespace's root. */
+  if (c->ns->user && !(c->ns->clone_flags & CLONE_NEWUSER)
+      && kr_userns_check_joined (c->proc_fd, c->cfg->linux, err) < 0)
+    return -1;
+  /* Before the user namespace's root: the offsets file is the host
+   * root's (init is not dumpable). */
+  if (c->ns->new_time && kr_timens_enter_new (c->proc_fd, c->cfg->linux, err) < 0)
+    return -1;
+  /* A credential change: on a suid_dumpable host it made us dumpable. */
+  if (c->ns->user
+      && (kr_userns_become_root (c->setgroups_allowed, err) < 0 || kr_process_stay_undumpable (err) < 0))
     return -1;
   if (setsid () < 0)
     return kr_error_set (err, errno, "setsid");
@@ -227,7 +270,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_err
   /* Otherwise after the mounts, as the namespaces made by clone3 are: what
    * krill builds for the container is charged to krill's caller, what
    * the container does from here on (hooks included) to the container. */
-  if (!c->ns->new_cgroup && enter_cgroup (c, err) < 0)
+  if (!c->cg_entered && enter_cgroup (c, err) < 0)
     return -1;
   /* Joined, mounted, in its cgroup: from here init needs stdio, the
    * preserved fds and these. Nothing else it got from the parent (a joined
@@ -241,7 +284,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_err
   /* While /dev and /proc/sys are still writable. */
   if (set_names (c->cfg, err) < 0 || kr_sysctl_apply (c->cfg->linux, err) < 0)
     return -1;
-  if (c->console_fd >= 0 && kr_terminal_setup (c->console_fd, p->console_size, err) < 0)
+  if (c->console_fd >= 0 && setup_console (c->console_fd, p->console_size, err) < 0)
     return kr_error_prefix (err, "terminal");
   if (kr_rootfs_finalize (c->cfg, err) < 0)
     return -1;
@@ -252,7 +295,7 @@ init_steps (kr_init_ctx *c, char **exec_path, char ***envp, int *stub_fd, kr_err
   /* Before apply: a filter loaded there may deny memfd_create. */
   if (kr_exec_stub_open (3 + c->preserve_fds, stub_fd, err) < 0)
     return -1;
-  return kr_process_apply (p, &c->caps, c->seccomp, c->proc_fd, c->preserve_fds, err);
+  return kr_process_apply (p, &c->caps, c->seccomp, c->proc_fd, c->preserve_fds, -1, err);
 }
 
 void
@@ -270,6 +313,9 @@ kr_init_run (kr_init_ctx *c)
    * (exec-stub.c), so a program that is /proc/self/exe runs the stub
    * again, never krill's binary (CVE-2019-5736). execve makes the user's
    * program dumpable. */
+  /* Every use of /proc in init (rootfs/ included) through the handle the
+   * parent opened before the container existed. */
+  kr_procfs_use (c->proc_fd);
   for (size_t i = 0; i < ARRAY_SIZE (c->parent_only_fds); i++)
     if (c->parent_only_fds[i] >= 0)
       close (c->parent_only_fds[i]);

@@ -33,6 +33,10 @@ typedef struct kr_init_ctx
   const kr_cgroup_mount_plan *cg_plan; /* for a "cgroup" mount; NULL: none */
   bool born_in_cgroup;         /* born in the cgroup's birth directory */
   bool cg_ready;               /* the parent said KR_SYNC_CGROUP */
+  bool cg_entered;             /* init is in its cgroup */
+  /* In a user namespace: may drop the supplementary groups (setgroups is
+   * "allow", as when krill runs as root). */
+  bool setgroups_allowed;
 } kr_init_ctx;
 
 /* Never returns on success (the user's program replaces it). Returns when

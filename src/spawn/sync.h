@@ -1,6 +1,6 @@
 /* The parent/child protocol of create: typed messages over one
  * SOCK_SEQPACKET socketpair. The child waits for GO (a user namespace's id
- * maps would be written by the parent before it), and for CGROUP before it
+ * maps are written by the parent before it), and for CGROUP before it
  * enters its cgroup (the parent makes the rest of the cgroup and applies
  * the limits meanwhile; a "cgroup" mount whose plan needs them waits for it
  * too), then answers READY when init waits for `start`, or ERROR. */

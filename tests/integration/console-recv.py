@@ -5,8 +5,11 @@ import array, os, socket, sys
 
 path = sys.argv[1]
 srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-srv.bind(path)
+# Bound and listening under another name, then renamed: a caller that
+# waits for PATH to exist never connects before listen (ECONNREFUSED).
+srv.bind(path + ".tmp")
 srv.listen(1)
+os.rename(path + ".tmp", path)
 conn, _ = srv.accept()
 fds = array.array("i")
 msg, anc, _, _ = conn.recvmsg(4096, socket.CMSG_SPACE(fds.itemsize))

@@ -283,4 +283,47 @@ test_features_report_seccomp() {
     || fail "features: $(jq .linux.seccomp <<<"$f")"
 }
 
+# Issue 16: a profile may deny what krill itself calls to seal its fds
+# (close_range, fcntl; runtime-tools' default profile and older Docker ones
+# lack close_range). krill marks its fds close-on-exec before the filter
+# goes in, so nothing after it but the program's execve needs the profile.
+FD_DENY='{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["close_range", "fcntl", "openat"], "action": "SCMP_ACT_ERRNO"}]}'
+FD_DENY_NO_OPENAT='{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["close_range", "fcntl"], "action": "SCMP_ACT_ERRNO"}]}'
+
+# The program's shell must not need fcntl either: no redirections in it
+# (busybox sh saves an fd with fcntl before one).
+test_profile_denies_fd_calls() {
+  local b out nnp deny
+  for nnp in true false; do
+    # noNewPrivileges (the spec's default): the filter is the last thing
+    # before execve; without it the filter goes in before the user switch
+    # (it needs CAP_SYS_ADMIN), as runc's, and the wait for `start` opens
+    # the fifo after it: that profile has to allow openat
+    deny=$FD_DENY
+    [ $nnp = true ] || deny=$FD_DENY_NO_OPENAT
+    args='["sh", "-c", "echo inside-$((6*7)); grep ^NoNewPrivs: /proc/self/status || echo no-openat"]'
+    b=$(new_bundle "r$nnp" ".linux.seccomp = $deny | .process.noNewPrivileges = $nnp | .process.args = $args")
+    bundle_ok "$b" || return 1
+    out=$(k run --bundle "$b" "$ID-$nnp" 2>&1) || fail "run (nnp=$nnp): $out"
+    expect_contains "$out" "inside-42"
+    if [ $nnp = true ]; then expect_contains "$out" "no-openat"; else expect_contains "$out" "NoNewPrivs:	0"; fi
+  done
+}
+
+test_exec_profile_denies_fd_calls() {
+  local b out nnp
+  for nnp in true false; do
+    b=$(new_bundle "x$nnp" "$TMPFS | .linux.seccomp = $FD_DENY_NO_OPENAT | .process.noNewPrivileges = $nnp | .process.args = [\"sleep\", \"1000\"]")
+    bundle_ok "$b" || return 1
+    k run -d --bundle "$b" "$ID-$nnp"
+    out=$(k exec "$ID-$nnp" sh -c 'echo exec-$((6*7)); grep ^Seccomp: /proc/self/status' 2>&1) || fail "exec (nnp=$nnp): $out"
+    expect_contains "$out" "exec-42"
+    expect_contains "$out" "Seccomp:	2"
+    # a failing execve is still reported through the stub's socket
+    out=$(k exec "$ID-$nnp" /nonexistent 2>&1) && fail "exec of a missing program succeeded"
+    expect_contains "$out" "nonexistent"
+    k kill "$ID-$nnp" KILL
+  done
+}
+
 run_tests
