@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "base/error.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,22 @@ kr_error_set (kr_error **err, int errnum, const char *fmt, ...)
     }
   else
     msg = body;
+  return store (err, errnum, msg);
+}
+
+int
+kr_error_exec (kr_error **err, int errnum, const char *path)
+{
+  const char *text = strerrordesc_np (errnum);
+  char *msg = NULL;
+
+  if (text == NULL)
+    {
+      if (asprintf (&msg, "exec %s: errno %d", path, errnum) < 0)
+        msg = NULL;
+    }
+  else if (asprintf (&msg, "exec %s: %c%s", path, tolower ((unsigned char) text[0]), text + 1) < 0)
+    msg = NULL;
   return store (err, errnum, msg);
 }
 

@@ -22,6 +22,11 @@ int kr_error_set (kr_error **err, int errnum, const char *fmt, ...)
 int kr_error_prefix (kr_error **err, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
 
+/* A failed execve of PATH in runc's words, "exec PATH: exec format error"
+ * (Go's errno texts: glibc's, lower-cased, "errno N" when unknown), which
+ * clients read; ERRNUM is kept. Returns -1. */
+int kr_error_exec (kr_error **err, int errnum, const char *path);
+
 /* Moves a libocispec message (malloc'd, may be NULL) into an error. */
 int kr_error_take (kr_error **err, int errnum, char *msg);
 

@@ -38,6 +38,11 @@ int kr_container_kill (const char *root, const char *id, int signum, bool all, k
  * partly emptied); a stopped container is refused. */
 int kr_container_update (const char *root, const char *id, oci_resources *upd, kr_error **err);
 int kr_container_delete (const char *root, const char *id, bool force, kr_error **err);
+/* Lifecycle step 13, after the container is destroyed: CFG's poststop
+ * hooks with ST's state, each failure a warning. After delete, and after a
+ * create that failed once init existed (a failing prestart, createRuntime
+ * or createContainer hook continues at step 12). */
+void kr_container_poststop (const oci_config *cfg, const kr_state *st);
 /* Freezes a running (or created) container / thaws a paused one. */
 int kr_container_pause (const char *root, const char *id, kr_error **err);
 int kr_container_resume (const char *root, const char *id, kr_error **err);

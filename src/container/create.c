@@ -171,6 +171,10 @@ struct create_run
   kr_cgroup_mount_plan *cg_plan;
   kr_namespaces ns;
   kr_seccomp *seccomp;
+  /* Set once init exists: a failure from then on runs the poststop hooks
+   * (runtime.md, lifecycle steps 12-13) with this state. */
+  const oci_config *poststop_cfg;
+  const kr_state *poststop_st;
 };
 
 /* Whether the container has a cgroup namespace, new or joined. */
@@ -255,7 +259,9 @@ userns_setup (oci_config *cfg, struct create_run *r, kr_error **err)
 
 /* prestart, then createRuntime, in the runtime namespaces, when init asks:
  * its namespaces are joined and its mounts done, pivot_root is not (runc's
- * procHooks). PID as the host sees it; cwd the bundle, as runc's. */
+ * procHooks). PID as the host sees it; cwd the bundle, as runc's. Status
+ * "created": these run after lifecycle step 2 (runtime.md; runc says
+ * "creating", the validation suite's hooks_stdin wants "created"). */
 static int
 runtime_hooks (const oci_config *cfg, const kr_state *st, int sync_fd, kr_error **err)
 {
@@ -266,7 +272,7 @@ runtime_hooks (const oci_config *cfg, const kr_state *st, int sync_fd, kr_error 
     return 0;
   if (kr_sync_wait (sync_fd, KR_SYNC_HOOKS, err) < 0)
     return -1;
-  json = kr_state_hook_json (st, "creating", st->pid, err);
+  json = kr_state_hook_json (st, "created", st->pid, err);
   if (json == NULL
       || kr_hooks_run (cfg->hooks, KR_HOOK_PRESTART, json, st->bundle, NULL, err) < 0
       || kr_hooks_run (cfg->hooks, KR_HOOK_CREATE_RUNTIME, json, st->bundle, NULL, err) < 0)
@@ -274,13 +280,16 @@ runtime_hooks (const oci_config *cfg, const kr_state *st, int sync_fd, kr_error 
   return kr_sync_send (sync_fd, KR_SYNC_HOOKS_DONE, err);
 }
 
+/* CFGP and STP: the caller's, so that a failure can still run the poststop
+ * hooks once everything is released. */
 static int
-create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr_error **err)
+create_steps (const kr_create_opts *o, struct create_run *r, oci_config **cfgp, kr_state **stp,
+              kr_created *out, kr_error **err)
 {
-  __attribute__ ((cleanup (oci_config_freep))) oci_config *cfg = NULL;
+  oci_config *cfg;
   _cleanup_free_ char *rootfs = NULL, *cfg_data = NULL;
   size_t cfg_len = 0;
-  _cleanup_state_ kr_state *st = NULL;
+  kr_state *st;
   char bundle[PATH_MAX];
   kr_init_ctx ctx;
   kr_caps caps;
@@ -294,7 +303,10 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
     return -1;
   if (realpath (o->bundle ? o->bundle : ".", bundle) == NULL)
     return kr_error_set (err, errno, "bundle \"%s\"", o->bundle ? o->bundle : ".");
-  if (load_config (bundle, &cfg, &cfg_data, &cfg_len, err) < 0 || kr_validate_config (cfg, err) < 0
+  if (load_config (bundle, cfgp, &cfg_data, &cfg_len, err) < 0)
+    return -1;
+  cfg = *cfgp;
+  if (kr_validate_config (cfg, err) < 0
       || kr_validate_supported (cfg, err) < 0)
     return -1;
   if (kr_caps_parse (cfg->process->capabilities, &caps, err) < 0)
@@ -349,7 +361,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
       || kr_cgroup_prepare (r->cg, err) < 0)
     return -1;
 
-  st = make_state (o, cfg, bundle, rootfs, r->cg);
+  st = *stp = make_state (o, cfg, bundle, rootfs, r->cg);
   if (st == NULL || st->id == NULL || st->created == NULL)
     return kr_error_set (err, ENOMEM, "state");
 
@@ -424,6 +436,8 @@ create_steps (const kr_create_opts *o, struct create_run *r, kr_created *out, kr
     return -1;
   kr_closep (&r->sync[1]);
   st->pid = r->pid;
+  r->poststop_cfg = cfg;
+  r->poststop_st = st;
 
   if (r->ns.user && userns_setup (cfg, r, err) < 0)
     return -1;
@@ -463,13 +477,18 @@ kr_container_create (const kr_create_opts *o, kr_created *out, kr_error **err)
 {
   struct create_run r = { .rootfd = -1, .dirfd = -1, .fifo_fd = -1, .proc_fd = -1,
                           .sync = { -1, -1 }, .pidfd = -1, .own_pidns = -1 };
+  __attribute__ ((cleanup (oci_config_freep))) oci_config *cfg = NULL;
+  _cleanup_state_ kr_state *st = NULL;
   int ret;
 
   for (size_t i = 0; i < ARRAY_SIZE (r.ns.join); i++)
     r.ns.join[i].fd = -1;
   memset (out, 0, sizeof *out);
   out->pidfd = -1;
-  ret = create_steps (o, &r, out, err);
+  ret = create_steps (o, &r, &cfg, &st, out, err);
   create_release (&r, o->id, ret < 0);
+  /* Destroyed (step 12): the poststop hooks (13); create's error stands. */
+  if (ret < 0 && r.poststop_st)
+    kr_container_poststop (r.poststop_cfg, r.poststop_st);
   return ret;
 }

@@ -78,11 +78,11 @@ oci_config_freep (oci_config **c)
   oci_config_free (*c);
 }
 
-/* After the container is gone, in the runtime namespaces. A failure is a
- * warning, the next hook still runs and the delete stands (runtime.md,
- * lifecycle step 13; runc fails the delete instead). */
-static void
-poststop (const oci_config *cfg, const kr_state *st)
+/* In the runtime namespaces. A failure is a warning, the next hook still
+ * runs and the delete stands (runtime.md, lifecycle step 13; runc fails
+ * the delete instead). */
+void
+kr_container_poststop (const oci_config *cfg, const kr_state *st)
 {
   _cleanup_free_ char *json = NULL;
   _cleanup_error_ kr_error *err = NULL;
@@ -93,7 +93,7 @@ poststop (const oci_config *cfg, const kr_state *st)
   if (json == NULL)
     kr_log ("warning", "poststop hooks not run: %s", err->msg);
   else
-    kr_hooks_run_warn (cfg->hooks, KR_HOOK_POSTSTOP, json);
+    kr_hooks_run_warn (cfg->hooks, KR_HOOK_POSTSTOP, json, kr_state_hook_cwd (st));
 }
 
 /* state.json or the cgroup record can not be read (--force only): what is
@@ -200,6 +200,6 @@ kr_container_delete (const char *root, const char *id, bool force, kr_error **er
     kr_log ("warning", "poststop hooks not run: %s", cfg_err->msg);
   if (kr_cgroup_destroy (cg, err) < 0 || kr_state_remove (rootfd, id, err) < 0)
     return -1;
-  poststop (cfg, st);
+  kr_container_poststop (cfg, st);
   return 0;
 }

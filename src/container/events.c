@@ -135,30 +135,25 @@ mem_entry (yajl_gen g, const char *k, const kr_cg_mem_entry *e)
 static void
 gen_cpu (yajl_gen g, const kr_cgroup_stats *s)
 {
+  /* usage and throttling even when zero, as runc 1.2 and 1.3 (omitempty
+   * never drops a Go struct); runc 1.4+ drops them (omitzero). */
   key (g, "cpu");
   yajl_gen_map_open (g);
-  if (s->cpu.total || s->cpu.kernel || s->cpu.user || s->cpu.percpu.n || s->cpu.percpu_kernel.n
-      || s->cpu.percpu_user.n)
-    {
-      key (g, "usage");
-      yajl_gen_map_open (g);
-      u64_opt (g, "total", s->cpu.total);
-      u64s_opt (g, "percpu", &s->cpu.percpu);
-      u64s_opt (g, "percpu_kernel", &s->cpu.percpu_kernel);
-      u64s_opt (g, "percpu_user", &s->cpu.percpu_user);
-      u64 (g, "kernel", s->cpu.kernel);
-      u64 (g, "user", s->cpu.user);
-      yajl_gen_map_close (g);
-    }
-  if (s->cpu.periods || s->cpu.throttled_periods || s->cpu.throttled_time)
-    {
-      key (g, "throttling");
-      yajl_gen_map_open (g);
-      u64_opt (g, "periods", s->cpu.periods);
-      u64_opt (g, "throttledPeriods", s->cpu.throttled_periods);
-      u64_opt (g, "throttledTime", s->cpu.throttled_time);
-      yajl_gen_map_close (g);
-    }
+  key (g, "usage");
+  yajl_gen_map_open (g);
+  u64_opt (g, "total", s->cpu.total);
+  u64s_opt (g, "percpu", &s->cpu.percpu);
+  u64s_opt (g, "percpu_kernel", &s->cpu.percpu_kernel);
+  u64s_opt (g, "percpu_user", &s->cpu.percpu_user);
+  u64 (g, "kernel", s->cpu.kernel);
+  u64 (g, "user", s->cpu.user);
+  yajl_gen_map_close (g);
+  key (g, "throttling");
+  yajl_gen_map_open (g);
+  u64_opt (g, "periods", s->cpu.periods);
+  u64_opt (g, "throttledPeriods", s->cpu.throttled_periods);
+  u64_opt (g, "throttledTime", s->cpu.throttled_time);
+  yajl_gen_map_close (g);
   yajl_gen_map_close (g);
 }
 

@@ -17,8 +17,9 @@ oci_config_freep (oci_config **c)
   oci_config_free (*c);
 }
 
-/* In the runtime namespaces, the user's process running. A failure stops
- * the container and fails `start` (runtime.md, lifecycle step 9; runc). */
+/* In the runtime namespaces, the user's process running, cwd the bundle
+ * (runc's is its caller's). A failure stops the container and fails
+ * `start` (runtime.md, lifecycle step 9; runc). */
 static int
 poststart (int dirfd, const kr_state *st, int pidfd, kr_error **err)
 {
@@ -30,11 +31,36 @@ poststart (int dirfd, const kr_state *st, int pidfd, kr_error **err)
   if (cfg == NULL || !kr_hooks_has (cfg->hooks, KR_HOOK_POSTSTART))
     return 0;
   json = kr_state_hook_json (st, "running", st->pid, err);
-  if (json && kr_hooks_run (cfg->hooks, KR_HOOK_POSTSTART, json, NULL, NULL, err) == 0)
+  if (json && kr_hooks_run (cfg->hooks, KR_HOOK_POSTSTART, json, kr_state_hook_cwd (st), NULL, err) == 0)
     return 0;
   kr_pidfd_signal (pidfd, SIGKILL, NULL);
   kr_pidfd_wait_exit (pidfd, 10000);
   return -1;
+}
+
+/* Init keeps the fifo's write end open, close-on-exec, after its "0": EOF
+ * here says the program's execve happened (or init died), so that the
+ * poststart hooks find the program running (runtime.md, steps 8-9). */
+static int
+wait_exec (int fifo, kr_error **err)
+{
+  char c;
+
+  for (;;)
+    {
+      struct pollfd p = { .fd = fifo, .events = POLLIN };
+      ssize_t n;
+
+      if (poll (&p, 1, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return kr_error_set (err, errno, "poll exec fifo");
+        }
+      n = read (fifo, &c, 1);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+        return 0;
+    }
 }
 
 int
@@ -104,5 +130,7 @@ kr_container_start (const char *root, const char *id, kr_error **err)
     }
   if (unlinkat (dirfd, KR_EXEC_FIFO_STARTING, 0) < 0)
     return kr_error_set (err, errno, "remove exec fifo");
+  if (wait_exec (fifo, err) < 0)
+    return -1;
   return poststart (dirfd, st, pidfd, err);
 }

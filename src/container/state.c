@@ -558,6 +558,16 @@ kr_state_hook_json (const kr_state *st, const char *status, pid_t pid, kr_error 
   return kr_hook_state (&base, status, pid, err);
 }
 
+const char *
+kr_state_hook_cwd (const kr_state *st)
+{
+  struct stat sb;
+
+  if (st->bundle && stat (st->bundle, &sb) == 0 && S_ISDIR (sb.st_mode))
+    return st->bundle;
+  return "/";
+}
+
 int
 kr_write_pid_file (const char *path, pid_t pid, kr_error **err)
 {

@@ -96,6 +96,9 @@ const char *kr_status_name (kr_status s);
 oci_state kr_state_hook_base (const kr_state *st);
 /* The document a hook reads on stdin, for STATUS and PID (0: none). */
 char *kr_state_hook_json (const kr_state *st, const char *status, pid_t pid, kr_error **err);
+/* The cwd of a hook in the runtime namespaces: the bundle, or "/" once the
+ * bundle is gone (a poststop hook still runs then). */
+const char *kr_state_hook_cwd (const kr_state *st);
 
 /* runc's `state` document (pretty when PRETTY). */
 char *kr_state_to_json (const kr_state *st, kr_status status, bool pretty, kr_error **err);

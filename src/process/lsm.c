@@ -60,10 +60,15 @@ kr_lsm_validate_linux (const oci_linux *lnx, kr_error **err)
   if (lnx->mount_label == NULL || *lnx->mount_label == '\0')
     return 0;
   if (!kr_lsm_selinux_enabled ())
-    /* runc adds context="LABEL" to every non-bind mount anyway, and the
-     * kernel refuses the option without SELinux. */
-    return kr_error_set (err, 0, "linux.mountLabel: \"%s\" is set, but SELinux is disabled or "
-                         "not supported on this host", lnx->mount_label);
+    {
+      /* Nothing on this host could enforce it: crun runs the container,
+       * and so does krill, saying so (runc adds context= to the mounts
+       * and the kernel refuses them). process.selinuxLabel, which would
+       * leave the process unconfined, stays an error as in runc. */
+      kr_log ("warning", "linux.mountLabel \"%s\" not applied: SELinux is disabled or not "
+              "supported on this host", lnx->mount_label);
+      return 0;
+    }
   return kr_error_set (err, 0, "linux.mountLabel: not implemented by this version of krill");
 }
 

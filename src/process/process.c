@@ -543,7 +543,7 @@ kr_process_exec (const oci_process *p, const kr_seccomp *seccomp, const char *ex
   if (stub_fd < 0)
     {
       execve (exec_path, p->args, envp);
-      return kr_error_set (err, errno, "exec \"%s\"", exec_path);
+      return kr_error_exec (err, errno, exec_path);
     }
   /* krill's binary is never what runs the program's execve: the stub does
    * (exec-stub.c in spawn/), so a program that resolves to /proc/self/exe
@@ -558,5 +558,5 @@ kr_process_exec (const oci_process *p, const kr_seccomp *seccomp, const char *ex
   execve (stub_path, argv, envp);
   if (errno != ENOENT)
     e = errno;
-  return kr_error_set (err, e, "exec \"%s\"", exec_path);
+  return kr_error_exec (err, e, exec_path);
 }

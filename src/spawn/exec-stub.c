@@ -9,15 +9,18 @@
  *
  * argv: [REPORT, PATH, the user's argv...], envp: the user's environment.
  * It runs execve (PATH, argv + 2, envp). When that fails, REPORT says where
- * the error goes, as krill reported it before the stub existed:
- *   "krill-exec-stub"      init: "krill init: exec "PATH": TEXT" on stderr;
+ * the error goes:
+ *   "krill-exec-stub"      init: "exec PATH: TEXT" on stderr, TEXT in Go's
+ *                          words ("exec format error"), as runc 1.2+'s init
+ *                          prints it when its execve fails after `start`;
  *   "krill-exec-stub:N"    exec: a KR_SYNC_EXEC_FAILED message (sync.h) on
  *                          the sync socket N, which the caller turns into
- *                          the error (the text made there, by strerror);
+ *                          the error (the text made there);
  *                          the socket is open across the stub's own execve,
  *                          the stub marks it close-on-exec before PATH's;
- * then exit 127. Run in any other way (the /proc/self/exe shapes above run
- * it with the program's own argv), it exits 127 without doing anything.
+ * then exit 255, runc 1.2+'s init's status after such a failure. Run in any
+ * other way (the /proc/self/exe shapes above run it with the program's own
+ * argv), it exits 127 without doing anything.
  *
  * Built by Makefile.am with -nostdlib -static -ffreestanding: no libc,
  * nothing but this file. */
@@ -61,10 +64,10 @@ sys3 (long n, long a, long b, long c)
 }
 
 static void __attribute__ ((noreturn))
-die (void)
+die (int status)
 {
   for (;;)
-    sys3 (SYS_exit_group, 127, 0, 0);
+    sys3 (SYS_exit_group, status, 0, 0);
 }
 
 static size_t
@@ -76,32 +79,33 @@ len (const char *s)
   return n;
 }
 
-/* glibc's strerror texts of the errors execve gives; any other, which only
- * a seccomp profile's errnoRet can make, as "Unknown error N". */
+/* Go's texts (syscall.Errno) of the errors execve gives, which runc prints;
+ * any other, which only a seccomp profile's errnoRet can make, as Go's
+ * "errno N". */
 static const struct
 {
   int e;
   const char *text;
 } texts[] = {
-  { 1, "Operation not permitted" },
-  { 2, "No such file or directory" },
-  { 5, "Input/output error" },
-  { 7, "Argument list too long" },
-  { 8, "Exec format error" },
-  { 11, "Resource temporarily unavailable" },
-  { 12, "Cannot allocate memory" },
-  { 13, "Permission denied" },
-  { 14, "Bad address" },
-  { 20, "Not a directory" },
-  { 21, "Is a directory" },
-  { 22, "Invalid argument" },
-  { 23, "Too many open files in system" },
-  { 24, "Too many open files" },
-  { 26, "Text file busy" },
-  { 36, "File name too long" },
-  { 38, "Function not implemented" },
-  { 40, "Too many levels of symbolic links" },
-  { 80, "Accessing a corrupted shared library" },
+  { 1, "operation not permitted" },
+  { 2, "no such file or directory" },
+  { 5, "input/output error" },
+  { 7, "argument list too long" },
+  { 8, "exec format error" },
+  { 11, "resource temporarily unavailable" },
+  { 12, "cannot allocate memory" },
+  { 13, "permission denied" },
+  { 14, "bad address" },
+  { 20, "not a directory" },
+  { 21, "is a directory" },
+  { 22, "invalid argument" },
+  { 23, "too many open files in system" },
+  { 24, "too many open files" },
+  { 26, "text file busy" },
+  { 36, "file name too long" },
+  { 38, "function not implemented" },
+  { 40, "too many levels of symbolic links" },
+  { 80, "accessing a corrupted shared library" },
 };
 
 /* Appends S to BUF at *AT, within CAP. */
@@ -135,14 +139,14 @@ report_stderr (const char *path, int e)
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
     if (texts[i].e == e)
       text = texts[i].text;
-  put (buf, &at, cap, "krill init: exec \"");
+  put (buf, &at, cap, "exec ");
   put (buf, &at, cap, path);
-  put (buf, &at, cap, "\": ");
+  put (buf, &at, cap, ": ");
   if (text)
     put (buf, &at, cap, text);
   else
     {
-      put (buf, &at, cap, "Unknown error ");
+      put (buf, &at, cap, "errno ");
       put_num (buf, &at, cap, (unsigned int) e);
     }
   buf[at++] = '\n';
@@ -206,22 +210,22 @@ stub_main (long *sp)
   long ret;
 
   if (argc < 3)
-    die ();
+    die (127);
   report = parse_report (argv[0]);
   if (report == -2)
-    die ();
+    die (127);
   /* The report socket must not reach the program (the caller waits for
    * its EOF); if a seccomp filter denies fcntl, close it instead, and if
    * that is denied as well, give up rather than leak it. */
   if (report >= 0 && sys3 (SYS_fcntl, report, F_SETFD, FD_CLOEXEC) < 0
       && sys3 (SYS_close, report, 0, 0) < 0)
-    die ();
+    die (255);
   ret = sys3 (SYS_execve, (long) argv[1], (long) (argv + 2), (long) envp);
   if (report == -1)
     report_stderr (argv[1], (int) -ret);
   else
     report_sync (report, argv[1], (int) -ret);
-  die ();
+  die (255);
 }
 
 /* The entry: the kernel's stack (argc, argv, envp) to stub_main, the stack

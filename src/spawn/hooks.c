@@ -138,7 +138,8 @@ state_fd (const char *json, kr_error **err)
 }
 
 /* In the child: stdio in place, every other fd closed at exec, signals as a
- * fresh process has them. Reports an errno over REPORT when it cannot exec. */
+ * fresh process has them. Reports an errno over REPORT when it cannot exec
+ * (negated when it cannot enter DIR). */
 static void __attribute__ ((noreturn))
 hook_child (const oci_hook *h, int fds[3], int report, const char *dir, char *const *envp)
 {
@@ -163,10 +164,15 @@ hook_child (const oci_hook *h, int fds[3], int report, const char *dir, char *co
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
   if (dir && chdir (dir) < 0)
-    goto fail;
+    {
+      /* Negative: the parent tells the cwd from the executable. */
+      e = -errno;
+      goto send;
+    }
   execve (h->path, argv, envp);
 fail:
   e = errno;
+send:
   if (write (report, &e, sizeof e) < 0)
     _exit (127); /* a forked child: never returns to the caller */
   _exit (127); /* a forked child: never returns to the caller */
@@ -335,7 +341,10 @@ run_one (const oci_hook *h, const char *json, const char *dir, char *const *defa
   if (n == (ssize_t) sizeof e)
     {
       waitid (P_PIDFD, (id_t) pidfd, &info, WEXITED);
-      kr_error_set (err, e, "exec %s", h->path);
+      if (e < 0)
+        kr_error_set (err, -e, "chdir %s", dir);
+      else
+        kr_error_set (err, e, "exec %s", h->path);
       goto out;
     }
   if (!wait_hook (pidfd, cap, deadline_of (h)))
@@ -415,7 +424,8 @@ kr_hooks_run (const oci_hooks *hooks, kr_hook_kind kind, const char *state_json,
 }
 
 void
-kr_hooks_run_warn (const oci_hooks *hooks, kr_hook_kind kind, const char *state_json)
+kr_hooks_run_warn (const oci_hooks *hooks, kr_hook_kind kind, const char *state_json,
+                   const char *dir)
 {
-  run_list (hooks, kind, state_json, NULL, NULL, true, NULL);
+  run_list (hooks, kind, state_json, dir, NULL, true, NULL);
 }

@@ -42,7 +42,9 @@ char *kr_hook_state (const oci_state *base, const char *status, pid_t pid, kr_er
 int kr_hooks_run (const oci_hooks *hooks, kr_hook_kind kind, const char *state_json,
                   const char *dir, char *const *default_env, kr_error **err);
 
-/* Runs them all; each failure is a warning (kr_log), as poststop's are. */
-void kr_hooks_run_warn (const oci_hooks *hooks, kr_hook_kind kind, const char *state_json);
+/* Runs them all; each failure is a warning (kr_log), as poststop's are.
+ * DIR as kr_hooks_run's. */
+void kr_hooks_run_warn (const oci_hooks *hooks, kr_hook_kind kind, const char *state_json,
+                        const char *dir);
 
 #endif

@@ -100,13 +100,19 @@ join_keyring (const char *id, bool skip, kr_error **err)
 }
 
 /* Blocks until `start` opens the fifo for reading, runs the startContainer
- * hooks, and answers "0", or the hooks' error for `start` to report. The
+ * hooks, and answers "0", or the hooks' error for `start` to report. After
+ * "0" the write end stays open in *WRITE_END (close-on-exec): `start` reads
+ * its EOF at the execve (or when init dies), and only then runs the
+ * poststart hooks (runtime.md, lifecycle steps 8-9). The execve is the exec
+ * stub's, whose only work is the program's: keeping the fd open through it
+ * would take a syscall there, after the seccomp filter, which a profile
+ * may deny (even with SCMP_ACT_KILL_PROCESS). The
  * hooks run as the container's process does by now (its user, its
  * capabilities, in its root), as runc's: their path resolves in the
  * container, so running them with krill's privileges would hand those to
  * whatever the image put there. A hook without env gets the process's. */
 static int
-wait_for_start (const kr_init_ctx *c, char **envp, kr_error **err)
+wait_for_start (const kr_init_ctx *c, char **envp, int *write_end, kr_error **err)
 {
   char path[64];
   _cleanup_close_ int fd = -1;
@@ -140,11 +146,14 @@ wait_for_start (const kr_init_ctx *c, char **envp, kr_error **err)
     }
   if (write (fd, "0", 1) != 1)
     return kr_error_set (err, errno, "write exec fifo");
+  *write_end = TAKE_FD (fd);
   return 0;
 }
 
 /* createContainer: in the container's namespaces, mounts done, the old root
- * still there (pivot_root comes after); cwd the rootfs, as runc's. Before
+ * still there (pivot_root comes after); cwd the rootfs, as runc's: hooks
+ * written for runc name files relative to it. Status "created": create's
+ * hooks run after lifecycle step 2 (runtime.md; runc says "creating"). Before
  * them, prestart and createRuntime, which the parent runs when asked. */
 static int
 create_hooks (const kr_init_ctx *c, kr_error **err)
@@ -160,7 +169,7 @@ create_hooks (const kr_init_ctx *c, kr_error **err)
     }
   if (!kr_hooks_has (h, KR_HOOK_CREATE_CONTAINER))
     return 0;
-  json = kr_hook_state (&c->hook_state, "creating", getpid (), err);
+  json = kr_hook_state (&c->hook_state, "created", getpid (), err);
   if (json == NULL)
     return -1;
   return kr_hooks_run (h, KR_HOOK_CREATE_CONTAINER, json, c->rootfs, NULL, err);
@@ -301,7 +310,7 @@ kr_init_run (kr_init_ctx *c)
   _cleanup_error_ kr_error *err = NULL;
   char *exec_path = NULL;
   char **envp = NULL;
-  int stub_fd = -1;
+  int stub_fd = -1, fifo_w = -1;
 
   /* Until its execve, init runs krill's binary of the host. It was born
    * not dumpable (kr_clone): a process of the container (without
@@ -324,11 +333,11 @@ kr_init_run (kr_init_ctx *c)
   if (kr_sync_send (c->sync_fd, KR_SYNC_READY, &err) < 0)
     return;
   close (c->sync_fd);
-  if (wait_for_start (c, envp, &err) < 0)
-    {
-      fprintf (stderr, "krill init: %s\n", err->msg);
-      return;
-    }
-  kr_process_exec (c->cfg->process, c->seccomp, exec_path, envp, stub_fd, -1, &err);
-  fprintf (stderr, "krill init: %s\n", err->msg);
+  /* From here nobody waits for init's word: what fails goes to the
+   * container's stderr and init exits 255, as runc 1.2+'s init does (its
+   * Init prints the error and exits 255): "exec /x: exec format error". */
+  if (wait_for_start (c, envp, &fifo_w, &err) == 0)
+    kr_process_exec (c->cfg->process, c->seccomp, exec_path, envp, stub_fd, -1, &err);
+  fprintf (stderr, "%s\n", err->msg);
+  _exit (255);
 }

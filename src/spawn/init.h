@@ -39,7 +39,9 @@ typedef struct kr_init_ctx
   bool setgroups_allowed;
 } kr_init_ctx;
 
-/* Never returns on success (the user's program replaces it). */
+/* Never returns on success (the user's program replaces it). Returns when
+ * it failed before READY (the parent has its error); after READY a failure
+ * is printed on the container's stderr and init exits 255 (runc 1.2+). */
 void kr_init_run (kr_init_ctx *ctx);
 
 #endif

@@ -62,7 +62,7 @@ kr_sync_recv (int fd, kr_sync_msg *m, kr_error **err)
   if (m->type == KR_SYNC_EXEC_FAILED)
     {
       m->text[sizeof m->text - 1] = '\0';
-      return kr_error_set (err, m->errnum, "exec \"%s\"", m->text);
+      return kr_error_exec (err, m->errnum, m->text);
     }
   return 1;
 }

@@ -11,10 +11,15 @@ if [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then V2=1; else 
 cgf() {
   if [ -n "$V2" ]; then echo "/sys/fs/cgroup$CG_BASE/$2/$3"; else echo "/sys/fs/cgroup/$1$CG_BASE/$2/$3"; fi
 }
-have_ctrl() {
-  if [ -n "$V2" ]; then grep -qw "$1" /sys/fs/cgroup/cgroup.subtree_control; else [ -d "/sys/fs/cgroup/$1" ]; fi
+# have_ctrl, need_ctrl, need_cg_file: lib.sh
+SWAP_WHY="no swap accounting in this kernel (CONFIG_MEMCG_SWAP, swapaccount=1)"
+CFS_WHY="no CFS bandwidth control in this kernel (CONFIG_CFS_BANDWIDTH)"
+need_swap() {
+  if [ -n "$V2" ]; then need_cg_file memory memory.swap.max "$SWAP_WHY"; else need_cg_file memory memory.memsw.limit_in_bytes "$SWAP_WHY"; fi
 }
-need_ctrl() { have_ctrl "$1" || skip "the $1 controller is not available on this host"; }
+need_cfs_quota() {
+  if [ -n "$V2" ]; then need_cg_file cpu cpu.max "$CFS_WHY"; else need_cg_file cpu cpu.cfs_quota_us "$CFS_WHY"; fi
+}
 v1_only() { [ -z "$V2" ] || skip "cgroup v1 only"; }
 
 # created NAME FILTER: a created container (init waits for start); its stdout
@@ -43,6 +48,8 @@ kv() { awk -v k="$2" '$1 == k { print $2 }' "$1"; } # kv FILE KEY: "key value" f
 test_memory_limit_and_oom() {
   local rc=0
   need_ctrl memory
+  # v1 writes memory.memsw.limit_in_bytes for swap (v2: swap == limit is 0, no file needed)
+  [ -n "$V2" ] || need_swap
   created m '.linux.resources.memory = {"limit": 33554432, "swap": 33554432} | .process.args = ["sh", "-c", "head -c 200m /dev/zero | sh -c \"echo 1000 >/proc/self/oom_score_adj; exec tail\"; echo tail=$?"]'
   # oom_score_adj 1000: the OOM killer takes tail, never the shell (pid 1) that reports
   if [ -n "$V2" ]; then
@@ -67,6 +74,7 @@ test_memory_limit_and_oom() {
 
 test_memory_other() {
   need_ctrl memory
+  need_swap
   if [ -n "$V2" ]; then
     created o '.linux.resources.memory = {"limit": 67108864, "reservation": 16777216, "swap": 100663296, "kernel": -1}'
     expect_file "$(cgf memory o memory.low)" 16777216
@@ -103,6 +111,7 @@ test_pids_unlimited() {
 
 test_cpu_quota_and_throttling() {
   need_ctrl cpu
+  need_cfs_quota
   created q '.linux.resources.cpu = {"quota": 10000, "period": 100000} | .process.args = ["sh", "-c", "timeout 1 sh -c \"while :; do :; done\"; echo spun"]'
   if [ -n "$V2" ]; then
     expect_file "$(cgf cpu q cpu.max)" "10000 100000"
@@ -115,8 +124,15 @@ test_cpu_quota_and_throttling() {
 }
 
 test_cpu_shares_burst_idle() {
+  local burst idle extra=""
   need_ctrl cpu
-  created s '.linux.resources.cpu = {"shares": 512, "quota": 50000, "burst": 20000, "idle": 0}'
+  need_cfs_quota
+  # burst (5.14) and idle (5.15) only where the kernel has them
+  if [ -n "$V2" ]; then burst=cpu.max.burst; else burst=cpu.cfs_burst_us; fi
+  idle=cpu.idle
+  cg_has cpu $burst && extra+=', "burst": 20000'
+  cg_has cpu $idle && extra+=', "idle": 0'
+  created s '.linux.resources.cpu = {"shares": 512, "quota": 50000'"$extra"'}'
   if [ -n "$V2" ]; then
     expect_file "$(cgf cpu s cpu.weight)" 59   # runc 1.4+ conversion of 512
     [ ! -e "$(cgf cpu s cpu.max.burst)" ] || expect_file "$(cgf cpu s cpu.max.burst)" 20000
@@ -153,12 +169,14 @@ test_cpuset_cpus() {
 }
 
 test_blkio_weight() {
-  local f
-  if [ -n "$V2" ]; then need_ctrl io; else need_ctrl blkio; fi
-  # A v1 host whose block devices have no proportional scheduler (no CFQ,
-  # no BFQ) has neither weight file: the weight must be refused by name.
-  if [ -z "$V2" ] && [ ! -e /sys/fs/cgroup/blkio/blkio.weight ] \
-    && [ ! -e /sys/fs/cgroup/blkio/blkio.bfq.weight ]; then
+  local f ctrl=blkio files="blkio.weight blkio.bfq.weight"
+  [ -z "$V2" ] || ctrl=io files="io.weight io.bfq.weight"
+  need_ctrl $ctrl
+  # Asked of a cgroup below the root: BFQ's files are never on the root.
+  # A host with no proportional scheduler (no CFQ, BFQ or iocost) has no
+  # weight file: the weight must be refused by name.
+  for f in $files; do cg_has $ctrl $f && break; f=; done
+  if [ -z "$f" ]; then
     refuse w '.linux.resources.blockIO = {"weight": 300}' \
       'linux.resources.blockIO.weight: '
     return
@@ -196,7 +214,11 @@ block_dev() {
 test_blkio_throttle() {
   local dev maj min
   LOOPDEV=
-  if [ -n "$V2" ]; then need_ctrl io; else need_ctrl blkio; fi
+  if [ -n "$V2" ]; then
+    need_cg_file io io.max "no I/O throttling in this kernel (CONFIG_BLK_DEV_THROTTLING)"
+  else
+    need_cg_file blkio blkio.throttle.read_bps_device "no I/O throttling in this kernel (CONFIG_BLK_DEV_THROTTLING)"
+  fi
   dev=$(block_dev) || skip "no block device and no loop device to throttle"
   maj=${dev%:*} min=${dev#*:}
   created t '.linux.resources.blockIO = {"throttleReadBpsDevice": [{"major": '"$maj"', "minor": '"$min"', "rate": 1048576}], "throttleWriteIOPSDevice": [{"major": '"$maj"', "minor": '"$min"', "rate": 300}]}'
@@ -214,6 +236,8 @@ test_hugetlb() {
   local f
   need_ctrl hugetlb
   [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "no 2MB huge pages on this host"
+  if [ -n "$V2" ]; then f=hugetlb.2MB.max; else f=hugetlb.2MB.limit_in_bytes; fi
+  need_cg_file hugetlb $f "no 2MB huge page controller files"
   created h '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
   if [ -n "$V2" ]; then f=hugetlb.2MB.max; else f=hugetlb.2MB.limit_in_bytes; fi
   expect_file "$(cgf hugetlb h $f)" 4194304

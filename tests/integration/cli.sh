@@ -23,6 +23,19 @@ test_spec_writes_runc_default() {
   expect_contains "$(cat "$T/err")" "exists"
 }
 
+# runc 1.2+'s namespaces, in its order: the cgroup namespace last, on a
+# unified (cgroup v2) host only, as runc's spec writes it; --rootless drops
+# the network namespace and adds the user namespace at the end.
+test_spec_namespaces_as_runc() {
+  local want cg=""
+  [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] && cg=',"cgroup"'
+  mkdir -p "$T/b" "$T/r"
+  "$KRILL" spec --bundle "$T/b"
+  expect_eq "$(jq -c '[.linux.namespaces[].type]' "$T/b/config.json")" '["pid","network","ipc","uts","mount"'"$cg"']'
+  "$KRILL" spec --rootless --bundle "$T/r"
+  expect_eq "$(jq -c '[.linux.namespaces[].type]' "$T/r/config.json")" '["pid","ipc","uts","mount"'"$cg"',"user"]'
+}
+
 test_spec_then_run() {
   # the README's flow: krill spec in a busybox bundle, then run
   mkdir -p "$T/demo"

@@ -113,6 +113,7 @@ test_wildcard_minor() {
 
 test_mknod_allowed_open_denied() {
   local out
+  need_cap MKNOD 27
   # the defaults allow mknod of any device; opening c 1:11 is not allowed
   out=$(ctr b "$MKNOD_CAPS" 'mknod /dev/kmsg2 c 1 11 && echo mknod-ok; ls -l /dev/kmsg2; echo x >/dev/kmsg2; echo write-rc=$?')
   expect_contains "$out" "mknod-ok"
@@ -123,6 +124,7 @@ test_mknod_allowed_open_denied() {
 
 test_mknod_denied() {
   local out
+  need_cap MKNOD 27
   # deny-list mode: everything but mknod of c 1:11
   out=$(ctr b "$MKNOD_CAPS | .linux.resources.devices = [{\"allow\": true, \"access\": \"rwm\"}, {\"allow\": false, \"type\": \"c\", \"major\": 1, \"minor\": 11, \"access\": \"m\"}]" \
     'mknod /dev/kmsg2 c 1 11; echo mknod-rc=$?; mknod /dev/full2 c 1 7 && head -c 2 /dev/full2 | wc -c')

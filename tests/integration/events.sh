@@ -37,6 +37,10 @@ limit_memory() {
 
 test_stats_document() {
   local b s n
+  # the numbers come from these controllers (cpu.stat is v2's own)
+  need_ctrl memory
+  need_ctrl pids
+  unified || need_ctrl cpuacct
   b=$(new_bundle b '.process.args = ["sh","-c","sleep 1000 & sleep 1001 & wait"]')
   k run -d --bundle "$b" "$ID"
   for _ in $(seq 100); do [ "$(k ps --format json "$ID" | jq length)" = 3 ] && break; sleep 0.05; done
@@ -63,8 +67,31 @@ test_stats_document() {
   [ "${n%.*}" -le "$(jq .data.cpu.usage.total <<<"$s")" ] || fail "percpu sum $n > total"
 }
 
+# Every object runc 1.2/1.3 writes (Go's omitempty never drops a struct):
+# cpu.usage and cpu.throttling even when zero (no cpu quota here: no
+# throttling), the four memory entries, cpuset's counters, the empty
+# intel_rdt, a null network_interfaces. runc 1.4+ drops the zero structs
+# (omitzero): a decoder of either reads this.
+test_stats_has_every_object_of_runcs() {
+  local b s
+  b=$(new_bundle b '.process.args = ["sleep", "1000"]')
+  k run -d --bundle "$b" "$ID"
+  s=$(k events --stats "$ID")
+  expect_eq "$(jq -c '.data | keys_unsorted' <<<"$s")" '["cpu","cpuset","memory","pids","blkio","hugetlb","intel_rdt","network_interfaces"]'
+  expect_eq "$(jq -c '.data.cpu | [.usage, .throttling | type]' <<<"$s")" '["object","object"]'
+  expect_eq "$(jq -c '.data.cpu.throttling | [.periods // 0, .throttledPeriods // 0, .throttledTime // 0] | map(type)' <<<"$s")" '["number","number","number"]'
+  expect_eq "$(jq -c '.data.cpu.usage | [.kernel, .user] | map(type)' <<<"$s")" '["number","number"]'
+  expect_eq "$(jq -c '.data.memory | [.usage, .swap, .kernel, .kernelTCP] | map(type)' <<<"$s")" '["object","object","object","object"]'
+  expect_eq "$(jq -c '.data.memory.swap | [.limit, .failcnt] | map(type)' <<<"$s")" '["number","number"]'
+  expect_eq "$(jq -c '.data.cpuset | [.cpu_exclusive, .mem_hardwall, .mem_exclusive, .memory_migrate, .memory_spread_page, .memory_spread_slab, .memory_pressure, .sched_load_balance, .sched_relax_domain_level] | map(type) | unique' <<<"$s")" '["number"]'
+  expect_eq "$(jq -c '.data | [.pids, .blkio, .hugetlb, .intel_rdt] | map(type) | unique' <<<"$s")" '["object"]'
+  expect_eq "$(jq -c '.data.network_interfaces' <<<"$s")" null
+  k delete --force "$ID"
+}
+
 test_memory_grows() {
   local b pid u1 u2 c1 c2
+  need_ctrl memory
   b=$(new_bundle b ".process.args = $(after_go 'dd if=/dev/zero of=/dev/shm/x bs=1M count=32 2>/dev/null; sleep 1000')")
   k run -d --bundle "$b" "$ID"
   pid=$(k state "$ID" | jq -r .pid)
@@ -111,6 +138,7 @@ test_bad_interval() {
 
 test_oom() {
   local b pid runpid evpid rc=0 i
+  need_ctrl memory
   b=$(new_bundle oom ".process.args = $(after_go 'exec dd if=/dev/zero of=/dev/null bs=64M count=1')")
   limit_memory oom $((16 * 1024 * 1024))
   k run --bundle "$b" "$ID" >"$T/run.out" 2>&1 &

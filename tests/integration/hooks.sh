@@ -48,6 +48,8 @@ test_all_six_in_order_namespaces_and_state() {
   local b h=$T/hooks pid host_mnt host_pid host_net c_mnt c_pid c_net
   b=$(all_hooks_bundle)
   host_mnt=$(readlink /proc/self/ns/mnt) host_pid=$(readlink /proc/self/ns/pid) host_net=$(readlink /proc/self/ns/net)
+  # from elsewhere: every hook's cwd is the bundle, not krill's caller's
+  cd /
   KRILL_TEST_MARK=from-krill k create --bundle "$b" "$ID"
   pid=$(k state "$ID" | jq -r .pid)
   c_mnt=$(readlink /proc/$pid/ns/mnt) c_pid=$(readlink /proc/$pid/ns/pid) c_net=$(readlink /proc/$pid/ns/net)
@@ -74,9 +76,10 @@ test_all_six_in_order_namespaces_and_state() {
   done
   # the state on stdin: status and pid as each namespace sees them
   st() { jq -r "[.ociVersion, .id, .status, (.pid // \"none\"), .bundle, .annotations[\"org.example.hooks\"]] | join(\" \")" "$h/$1.stdin"; }
-  expect_eq "$(st prestart)" "1.3.0 $ID creating $pid $b yes"
-  expect_eq "$(st createRuntime)" "1.3.0 $ID creating $pid $b yes"
-  expect_eq "$(st createContainer)" "1.3.0 $ID creating 1 $b yes"
+  # create's hooks run after lifecycle step 2: "created" (runtime.md; runc says "creating")
+  expect_eq "$(st prestart)" "1.3.0 $ID created $pid $b yes"
+  expect_eq "$(st createRuntime)" "1.3.0 $ID created $pid $b yes"
+  expect_eq "$(st createContainer)" "1.3.0 $ID created 1 $b yes"
   expect_eq "$(st startContainer)" "1.3.0 $ID created 1 $b yes"
   expect_eq "$(st poststart)" "1.3.0 $ID running $pid $b yes"
   expect_eq "$(st poststop)" "1.3.0 $ID stopped none $b yes"
@@ -89,8 +92,12 @@ test_all_six_in_order_namespaces_and_state() {
   # startContainer without env gets the process's (runc), not krill's
   grep -qx "TERM=xterm" "$h/startContainer.env" || fail "startContainer env: $(cat "$h/startContainer.env")"
   ! grep -q KRILL_TEST_MARK "$h/startContainer.env" || fail "startContainer got krill's environment"
-  # cwd: the bundle for create's runtime hooks, the rootfs for createContainer (runc)
-  expect_eq "$(cat "$h/createRuntime.cwd")" "$b"
+  # cwd: the bundle for every hook in the runtime namespaces, whoever calls
+  # krill; the rootfs for createContainer (runc's: hooks name files relative
+  # to it); startContainer runs after pivot_root, in process.cwd
+  for n in prestart createRuntime poststart poststop; do
+    expect_eq "$(cat "$h/$n.cwd")" "$b" "($n cwd)"
+  done
   expect_eq "$(cat "$h/createContainer.cwd")" "$(cd "$ROOTFS_CACHE" && pwd -P)"
   expect_eq "$(cat "$h/startContainer.cwd")" "/"
   assert_nothing_left "$ID" b
@@ -182,6 +189,49 @@ test_failing_prestart_and_create_container_leave_nothing() {
   assert_nothing_left "$ID" c
 }
 
+# runtime.md, lifecycle steps 3-5: a failing prestart, createRuntime or
+# createContainer hook stops the container and continues at step 12: the
+# container is destroyed, then the poststop hooks run (13); create still
+# fails with the hook's error (runc does the same).
+test_failing_create_hook_runs_poststop() {
+  local b out kind h=$T/hooks
+  write_hook
+  for kind in prestart createRuntime createContainer; do
+    rm -f "$h"/order "$h"/poststop.*
+    b=$(new_bundle "b-$kind" '.process.args = ["sleep", "1000"]
+      | .hooks.'"$kind"' = [{"path": "/bin/sh", "args": ["sh", "-c", "echo '"$kind"'-said-no >&2; exit 3"]}]
+      | .hooks.poststop = ['"$(host_hook poststop)"', {"path": "/bin/sh", "args": ["sh", "-c", "echo second >>'"$h"'/order"]}]')
+    cd /
+    if out=$(k create --bundle "$b" "$ID" 2>&1); then fail "create succeeded ($kind)"; fi
+    expect_contains "$out" "error running $kind hook #0: exit status 3"
+    expect_contains "$out" "$kind-said-no"
+    expect_eq "$(tr '\n' ' ' <"$h/order" 2>/dev/null)" "poststop second " "($kind: poststop hooks)"
+    expect_eq "$(jq -r '[.id, .status, .bundle] | join(" ")' "$h/poststop.stdin")" "$ID stopped $b"
+    expect_eq "$(cat "$h/poststop.cwd")" "$b" "($kind: poststop cwd)"
+    # the container was destroyed before poststop ran (step 12, then 13)
+    assert_nothing_left "$ID" "b-$kind"
+  done
+  # a failing poststop hook there is a warning; create reports the first error
+  b=$(new_bundle c '.process.args = ["true"] | .hooks.prestart = [{"path": "/bin/false"}]
+    | .hooks.poststop = [{"path": "/bin/sh", "args": ["sh", "-c", "echo ps-broke >&2; exit 2"]}]')
+  if out=$(k create --bundle "$b" "$ID" 2>&1); then fail "create succeeded"; fi
+  expect_contains "$out" "error running prestart hook #0: exit status 1"
+  expect_contains "$out" "error running poststop hook #0: exit status 2"
+  assert_nothing_left "$ID" c
+}
+
+# poststop at delete when the bundle is gone: it still runs, from /.
+test_poststop_runs_when_the_bundle_is_gone() {
+  local b
+  mkdir -p "$T/hooks"
+  b=$(new_bundle b '.process.args = ["true"] | .hooks.poststop = [{"path": "/bin/sh", "args": ["sh", "-c", "pwd >'"$T"'/hooks/cwd"]}]')
+  k create --bundle "$b" "$ID"
+  rm -rf "$b"
+  k delete "$ID"
+  expect_eq "$(cat "$T/hooks/cwd" 2>/dev/null)" "/"
+  assert_nothing_left "$ID" b
+}
+
 test_missing_hook_binary() {
   local b out
   b=$(new_bundle b '.process.args = ["true"] | .hooks.createRuntime = [{"path": "/nonexistent/hook"}]')
@@ -229,6 +279,34 @@ test_failing_poststart_stops_the_container() {
   if out=$(k run --bundle "$b" "$ID" 2>&1); then fail "run succeeded"; fi
   expect_contains "$out" "error running poststart hook #0"
   assert_nothing_left "$ID" b
+}
+
+# runtime.md, lifecycle steps 8-9: poststart runs once the user's program
+# runs. Init's execveat of the exec stub is held back 1 s (strace): `start`
+# must wait for it, and the hook must find the program at the pid, or the
+# stub whose only work is the program's execve (under strace that takes a
+# moment), never krill's init.
+test_poststart_after_the_programs_execve() {
+  local b pid spid
+  command -v strace >/dev/null || skip "needs strace"
+  mkdir -p "$T/hooks"
+  printf '#!/bin/sh\ncat "/proc/$(jq -r .pid)/comm" >"$1"\n' >"$T/hooks/comm.sh"
+  b=$(new_bundle b '.process.args = ["sleep", "1000"]
+    | .hooks.poststart = [{"path": "/bin/sh", "args": ["sh", "'"$T/hooks/comm.sh"'", "'"$T/hooks/comm"'"]}]')
+  k create --bundle "$b" "$ID"
+  pid=$(k state "$ID" | jq -r .pid)
+  strace -qq -p "$pid" -e trace=execveat -e inject=execveat:delay_enter=1000000 -o /dev/null 2>"$T/strace.err" &
+  spid=$!
+  # attached once init's status shows a tracer
+  for _ in $(seq 100); do [ "$(awk '/^TracerPid/ {print $2}' "/proc/$pid/status")" != 0 ] && break; sleep 0.05; done
+  k start "$ID"
+  case $(cat "$T/hooks/comm" 2>/dev/null) in
+    sleep | memfd:krill-exe*) ;;
+    *) fail "poststart saw '$(cat "$T/hooks/comm" 2>/dev/null)' at the pid, before the execve" ;;
+  esac
+  kill "$spid" 2>/dev/null || true
+  wait "$spid" 2>/dev/null || true
+  k delete --force "$ID"
 }
 
 # runtime.md, lifecycle step 13: a failing poststop hook is a warning; the

@@ -83,6 +83,44 @@ assert_nothing_left() {
 
 skip() { echo "SKIP: $*"; exit 77; }
 
+# What the machine has. A test that needs a cgroup controller or one of its
+# files, a kernel feature or a capability of the bounding set checks for it
+# first and skips with the reason; another kernel or host is not a failure.
+cg_unified() { [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; }
+have_ctrl() {
+  if cg_unified; then grep -qw "$1" /sys/fs/cgroup/cgroup.subtree_control; else [ -d "/sys/fs/cgroup/$1" ]; fi
+}
+need_ctrl() { have_ctrl "$1" || skip "the $1 controller is not available on this host"; }
+# cg_has CTRL FILE: whether a cgroup below the root has FILE. Asked of a
+# probe cgroup under the test's own $CG_BASE, as krill will make them: some
+# files are never on the root (BFQ's blkio.bfq.weight, cpu.max), others come
+# with a kernel option (CFS bandwidth, swap accounting, throttling).
+cg_has() {
+  local d r
+  have_ctrl "$1" || return 1
+  if cg_unified; then
+    d=/sys/fs/cgroup$CG_BASE
+    mkdir -p "$d" && echo "+$1" >"$d/cgroup.subtree_control" 2>/dev/null || return 1
+  else
+    d=/sys/fs/cgroup/$1$CG_BASE
+    mkdir -p "$d" || return 1
+  fi
+  mkdir -p "$d/krill-probe" || return 1
+  [ -e "$d/krill-probe/$2" ]
+  r=$?
+  rmdir "$d/krill-probe"
+  return $r
+}
+need_cg_file() { # CTRL FILE WHY
+  need_ctrl "$1"
+  cg_has "$1" "$2" || skip "no $2 in this host's cgroups (${3:-not supported by this kernel})"
+}
+# need_cap NAME BIT: CAP_NAME in the bounding set krill runs with.
+need_cap() {
+  (( (0x$(awk '/^CapBnd/ {print $2}' /proc/self/status) >> $2) & 1 )) ||
+    skip "CAP_$1 is not in this host's bounding set"
+}
+
 # True when the tests run chrooted (e.g. ../shared/fresh-machine/check.sh):
 # paths under /proc/PID/root of another mount namespace then read differently.
 in_chroot() { [ "$(stat -c %d:%i /)" != "$(stat -c %d:%i /proc/1/root/. 2>/dev/null)" ]; }

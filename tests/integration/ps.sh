@@ -14,6 +14,8 @@ procs_of() {
 
 start_three() {
   local b
+  # procs_of reads the v1 pids hierarchy
+  unified || need_ctrl pids
   b=$(new_bundle b ".process.args = $THREE")
   k run -d --bundle "$b" "$ID"
   PID=$(k state "$ID" | jq -r .pid)

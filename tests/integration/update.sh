@@ -29,6 +29,7 @@ gated() { # gated NAME RESOURCES-JSON SCRIPT
 }
 
 test_update_pids_running() {
+  need_ctrl pids
   gated p '{"pids": {"limit": 3}}' 'sh -c \"for i in 1 2 3 4 5 6 7 8; do sleep 30 & done; echo forked-all\"; echo child=$?'
   expect_file "$(cgf pids p pids.max)" 3
   k update --pids-limit 20 "$ID"
@@ -41,6 +42,9 @@ test_update_pids_running() {
 
 test_update_memory_running() {
   local rc=0
+  need_ctrl memory
+  # v1 writes memory.memsw.limit_in_bytes (v2: swap == limit needs no file)
+  [ -n "$V2" ] || need_cg_file memory memory.memsw.limit_in_bytes "no swap accounting in this kernel (CONFIG_MEMCG_SWAP, swapaccount=1)"
   gated m '{"memory": {"limit": 33554432, "swap": 33554432}}' 'head -c 100m /dev/zero | tail; echo tail=$?'
   # runc's units: 256m
   k update --memory 256m --memory-swap 256m "$ID"
@@ -57,6 +61,10 @@ test_update_memory_running() {
 
 test_update_resources_stdin_and_merge() {
   local b
+  need_ctrl pids
+  need_ctrl memory
+  if [ -n "$V2" ]; then need_cg_file cpu cpu.max "no CFS bandwidth control in this kernel (CONFIG_CFS_BANDWIDTH)"
+  else need_cg_file cpu cpu.cfs_quota_us "no CFS bandwidth control in this kernel (CONFIG_CFS_BANDWIDTH)"; fi
   b=$(new_bundle j '.linux.resources.pids = {"limit": 30} | .process.args = ["sleep", "100"]')
   k create --bundle "$b" "$ID"
   k start "$ID"
@@ -83,6 +91,7 @@ test_update_resources_stdin_and_merge() {
 
 test_update_bad_values() {
   local b
+  need_ctrl pids
   b=$(new_bundle v '.process.args = ["sleep", "100"]')
   k create --bundle "$b" "$ID"
   ! k update --memory 12x "$ID" 2>"$T/err" || fail "accepted --memory 12x"

@@ -178,7 +178,7 @@ main (void)
                       { .path = "/bin/sh", .args = a2, .args_len = 3 } };
     oci_hooks hooks = { .poststop = h, .poststop_len = 2 };
     snprintf (a2s, sizeof a2s, "touch %s/second", dir);
-    kr_hooks_run_warn (&hooks, KR_HOOK_POSTSTOP, json);
+    kr_hooks_run_warn (&hooks, KR_HOOK_POSTSTOP, json, NULL);
     snprintf (path, sizeof path, "%s/second", dir);
     check (access (path, F_OK) == 0, "warn-keeps-going", NULL);
     check (strstr (warnings, "warning: error running poststop hook #0: exit status 3") != NULL,
