@@ -128,7 +128,7 @@ recover (int rootfd, int dirfd, const char *id, const kr_state *st, kr_error **e
   if (kr_state_remove (rootfd, id, err) < 0)
     return -1;
   if (st)
-    poststop (cfg, st);
+    kr_container_poststop (cfg, st);
   return 0;
 }
 
