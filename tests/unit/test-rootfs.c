@@ -30,12 +30,18 @@ check (bool ok, const char *name)
   ok ? passed++ : failed++;
 }
 
+static bool say_why;
+
+/* Goes on past an entry it can not remove, so that one busy entry does not
+ * keep the rest; on the last try says why each stays. */
 static int
 rm_entry (const char *path, const struct stat *st, int flag, struct FTW *f)
 {
   (void) st;
   (void) f;
-  return flag == FTW_DP ? rmdir (path) : unlink (path);
+  if ((flag == FTW_DP ? rmdir (path) : unlink (path)) < 0 && say_why)
+    printf ("# cannot remove %s: %s\n", path, strerror (errno));
+  return 0;
 }
 
 static void
@@ -70,7 +76,18 @@ cleanup_all (void)
         return true;
       usleep (50000);
     }
+  say_why = true;
+  cleanup ();
   nftw (base, print_left, 16, FTW_PHYS | FTW_MOUNT);
+  {
+    char line[4096];
+    FILE *mi = fopen ("/proc/self/mountinfo", "re");
+    while (mi && fgets (line, sizeof line, mi))
+      if (strstr (line, base))
+        printf ("# still mounted: %s", line);
+    if (mi)
+      fclose (mi);
+  }
   return false;
 }
 
