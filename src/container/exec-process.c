@@ -13,39 +13,34 @@
 #include "base/fs.h"
 #include "base/util.h"
 
-/* The config create kept in the state dir: a bundle edited since does not
- * change what exec runs. Containers created before krill kept it fall back
- * to the bundle, as runc reads it. */
+/* The config create kept in the state dir (CFG, read once by the caller):
+ * a bundle edited since does not change what exec runs. Containers created
+ * before krill kept it (CFG NULL) fall back to the bundle, as runc reads
+ * it. CFG's process is taken. */
 static int
-load_process (int dirfd, const char *bundle, oci_process **out, kr_error **err)
+load_process (oci_config *cfg, const char *bundle, oci_process **out, kr_error **err)
 {
-  _cleanup_error_ kr_error *local = NULL;
-  _cleanup_free_ char *path = NULL, *data = NULL;
+  _cleanup_free_ char *path = NULL;
   char *msg = NULL;
-  oci_config *cfg;
-  size_t len = 0;
 
-  if (kr_fs_read_file (dirfd, "config.json", &data, &len, &local) == 0)
-    cfg = oci_config_parse_data (data, len, &msg);
-  else if (local->errnum != ENOENT)
-    {
-      kr_error_move (err, &local);
-      return kr_error_prefix (err, "config.json of the container");
-    }
-  else if (asprintf (&path, "%s/config.json", bundle) < 0)
-    {
-      path = NULL;
-      return kr_error_set (err, ENOMEM, "config.json");
-    }
+  if (cfg)
+    *out = TAKE_PTR (cfg->process);
   else
-    cfg = oci_config_parse_file (path, &msg);
-  if (cfg == NULL)
     {
-      kr_error_take (err, 0, msg);
-      return kr_error_prefix (err, "config.json of the container");
+      if (asprintf (&path, "%s/config.json", bundle) < 0)
+        {
+          path = NULL;
+          return kr_error_set (err, ENOMEM, "config.json");
+        }
+      cfg = oci_config_parse_file (path, &msg);
+      if (cfg == NULL)
+        {
+          kr_error_take (err, 0, msg);
+          return kr_error_prefix (err, "config.json of the container");
+        }
+      *out = TAKE_PTR (cfg->process);
+      oci_config_free (cfg);
     }
-  *out = TAKE_PTR (cfg->process);
-  oci_config_free (cfg);
   if (*out == NULL)
     return kr_error_set (err, 0, "config.json of the container: process: required");
   return 0;
@@ -212,7 +207,7 @@ check_supported (const oci_process *p, kr_error **err)
 }
 
 int
-kr_exec_build_process (const kr_exec_opts *o, int dirfd, const char *bundle, oci_process **out,
+kr_exec_build_process (const kr_exec_opts *o, oci_config *cfg, const char *bundle, oci_process **out,
                        kr_error **err)
 {
   oci_process *p = NULL;
@@ -231,7 +226,7 @@ kr_exec_build_process (const kr_exec_opts *o, int dirfd, const char *bundle, oci
     {
       if (o->args_len == 0)
         return kr_error_set (err, 0, "process args cannot be empty");
-      if (load_process (dirfd, bundle, &p, err) < 0)
+      if (load_process (cfg, bundle, &p, err) < 0)
         return -1;
       if (apply_overrides (p, o, err) < 0)
         {

@@ -125,10 +125,9 @@ exec_release (struct exec_run *r, bool failed)
  * the process sets its own, the scheduler, I/O priority and execCPUAffinity
  * of config.json's process. */
 static int
-load_config (int dirfd, struct exec_run *r, kr_error **err)
+load_config (struct exec_run *r, kr_error **err)
 {
-  if (kr_state_read_config (dirfd, &r->cfg, err) < 0)
-    return -1;
+  /* Taken by kr_exec_build_process when the process is config.json's own. */
   if (r->cfg && r->cfg->process)
     {
       INHERIT (r->p->scheduler, r->cfg->process->scheduler);
@@ -253,12 +252,14 @@ exec_steps (const kr_exec_opts *o, struct exec_run *r, kr_created *out, kr_error
   if (open_container (o, r, err) < 0)
     return -1;
   memset (&c, 0, sizeof c);
-  if (kr_exec_build_process (o, r->dirfd, r->st->bundle, &r->p, err) < 0
+  /* Read once: the process and what else of the config applies. */
+  if (kr_state_read_config (r->dirfd, &r->cfg, err) < 0
+      || kr_exec_build_process (o, r->cfg, r->st->bundle, &r->p, err) < 0
       || check_terminal (o, r->p->terminal, err) < 0
       || kr_caps_parse (r->p->capabilities, &c.caps, err) < 0
       || kr_passed_fds_check ("--preserve-fds", 3, o->preserve_fds, INT_MAX, err) < 0
       || namespaces_to_join (r->st->pid, &c.ns_flags, err) < 0
-      || load_config (r->dirfd, r, err) < 0)
+      || load_config (r, err) < 0)
     return -1;
   if (kr_state_cgroup_load (r->dirfd, r->st, &r->cg, err) < 0)
     return -1;

@@ -59,9 +59,10 @@ typedef struct kr_exec_opts
  * child), and whether the master went over console_fd. */
 int kr_container_exec (const kr_exec_opts *o, kr_created *out, kr_error **err);
 
-/* The process to run, from the container's config and O's overrides
- * (or O->process_file); checked as create checks init's. */
-int kr_exec_build_process (const kr_exec_opts *o, int state_dirfd, const char *bundle,
+/* The process to run, from the container's config (CFG: the one saved in
+ * its state dir, whose process is taken; NULL: the bundle's) and O's
+ * overrides, or O->process_file; checked as create checks init's. */
+int kr_exec_build_process (const kr_exec_opts *o, oci_config *cfg, const char *bundle,
                            oci_process **out, kr_error **err);
 
 #endif
