@@ -140,9 +140,13 @@ enter (kr_exec_child *c, kr_error **err)
    * (kr_cgroup_attach), before close_host_fds takes the cgroup's fds. */
   if (kr_cgroup_attach_sub (c->cg, 0, c->born_in_cgroup, c->cgroups, c->cgroups_len, err) < 0)
     return -1;
-  /* The host's procfs, checked, for what follows: closed before C2 is
-   * cloned (the end of this function). */
-  if (kr_procfs_open (&proc, err) < 0)
+  /* The host's procfs, checked, for what follows: the parent's handle,
+   * inherited with the fd table (a second detached copy of /proc costs as
+   * much again, and this one is as good); closed before C2 is cloned (the
+   * end of this function). */
+  proc = kr_procfs_handle (NULL);
+  proc = proc >= 0 ? fcntl (proc, F_DUPFD_CLOEXEC, 3) : -1;
+  if (proc < 0 && kr_procfs_open (&proc, err) < 0)
     return -1;
   kr_procfs_use (proc);
   if (set_oom_score_adj (c->p, proc, err) < 0)
