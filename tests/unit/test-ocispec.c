@@ -798,6 +798,33 @@ test_repeated_keys (void)
   oci_config_free (cfg);
 }
 
+/* A key from the document shows in the error's path: its control
+ * characters are escaped, or a newline in a key would split the one-line
+ * error (found by tests/fuzz/fuzz-process). */
+static void
+test_key_escaped_in_path (void)
+{
+  static const char map_doc[]
+      = "{\"ociVersion\": \"1.0.0\", \"annotations\": {\"a\\nb\\u001b\": 5}}";
+  static const char nul_doc[]
+      = "{\"args\": [\"sh\"], \"cwd\": \"/\", \"x\\ny\": {\"k\": \"a\\u0000b\"}}";
+  char *m = NULL;
+  oci_config *cfg = oci_config_parse_data (map_doc, strlen (map_doc), &m);
+  oci_process *p;
+
+  report (cfg == NULL && m && strchr (m, '\n') == NULL && strstr (m, "annotations.a\\x0ab\\x1b: ")
+              && strchr (m, '\x1b') == NULL,
+          "key escaped in an error path (map)", "%s", m ? m : "accepted");
+  oci_config_free (cfg);
+  free (m);
+  m = NULL;
+  p = oci_process_parse_data (nul_doc, strlen (nul_doc), &m);
+  report (p == NULL && m && strchr (m, '\n') == NULL && strstr (m, "x\\x0ay.k: "),
+          "key escaped in an error path (NUL check)", "%s", m ? m : "accepted");
+  oci_process_free (p);
+  free (m);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -833,6 +860,7 @@ main (int argc, char **argv)
   test_tables ();
   test_limits ();
   test_repeated_keys ();
+  test_key_escaped_in_path ();
   for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
     {
       char label[64];
