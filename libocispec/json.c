@@ -44,10 +44,30 @@ path_push (parse_ctx *c, const char *sep, const char *s)
   return old;
 }
 
+/* A key comes from the document: its control characters go into the path
+ * as \xNN, so that an error stays one line and prints no escape sequence. */
 static size_t
 path_push_key (parse_ctx *c, const char *key)
 {
-  return path_push (c, ".", key);
+  char *esc, *w;
+  size_t old;
+
+  if (strpbrk (key, "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"
+                    "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f")
+      == NULL)
+    return path_push (c, ".", key);
+  esc = w = malloc (strlen (key) * 4 + 1);
+  if (esc == NULL)
+    return c->len;
+  for (const unsigned char *k = (const unsigned char *) key; *k; k++)
+    if (*k < 0x20 || *k == 0x7f)
+      w += sprintf (w, "\\x%02x", *k);
+    else
+      *w++ = (char) *k;
+  *w = '\0';
+  old = path_push (c, ".", esc);
+  free (esc);
+  return old;
 }
 
 static size_t
