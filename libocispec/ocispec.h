@@ -52,6 +52,30 @@
 /* GNU C predefines "linux" as 1; the spec's "linux" object needs the name. */
 #undef linux
 
+/* Limits on every JSON document krill reads (config.json, exec --process,
+ * update -r, the state dir's files). Past them a document is refused with
+ * one line naming the limit, before the tree is built.
+ *
+ * Size: 16 MiB. A config is a few KiB, a large seccomp profile a few
+ * hundred; Kubernetes caps all annotations of a pod at 256 KiB and its CRI
+ * messages at 4 MiB (gRPC's default), so nothing a real engine sends comes
+ * near. It bounds the memory and time of a parse (tens of milliseconds) and
+ * what create copies into the state dir.
+ *
+ * Depth: 10000 levels of arrays and objects, the limit of Go's
+ * encoding/json: runc and every Go engine refuse deeper documents too, so no
+ * config that works with them is refused here. The deepest path of the
+ * spec's schemas is under 10 levels. It bounds the recursion of yajl's tree
+ * (yajl_tree_free recurses per level: 300,000 levels overflowed the stack). */
+#define OCI_JSON_MAX_BYTES ((size_t) 16 << 20)
+#define OCI_JSON_MAX_BYTES_TEXT "16 MiB"
+#define OCI_JSON_MAX_DEPTH 10000
+
+/* NULL when DATA (LEN bytes) is within both limits, else a malloc'd message
+ * ("JSON nested deeper than the limit of 10000 levels"). Linear, and it
+ * never recurses; parse_data and parse_file call it first. */
+char *oci_json_check_limits (const char *data, size_t len);
+
 typedef struct oci_kv
 {
   char *key;

@@ -2,6 +2,7 @@
 #include "base/fs.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,7 +245,8 @@ kr_fs_fd_path (int fd, char **out, kr_error **err)
 }
 
 int
-kr_fs_read_file (int dirfd, const char *name, char **out, size_t *lenp, kr_error **err)
+kr_fs_read_file_max (int dirfd, const char *name, size_t max, char **out, size_t *lenp,
+                     kr_error **err)
 {
   _cleanup_close_ int fd = openat (dirfd, name, O_RDONLY | O_CLOEXEC);
   _cleanup_free_ char *buf = NULL;
@@ -252,18 +254,26 @@ kr_fs_read_file (int dirfd, const char *name, char **out, size_t *lenp, kr_error
 
   if (fd < 0)
     return kr_error_set (err, errno, "open %s", name);
-  for (;;)
+  /* Up to MAX + 1 bytes: one past the limit tells the caller it is over. */
+  while (len <= max)
     {
       ssize_t n;
+      size_t want;
       if (cap - len < 4096)
         {
-          char *nb = realloc (buf, cap + 8192);
+          /* Doubling: growing by a fixed step copied a 100 MB file
+           * thousands of times. */
+          size_t ncap = cap ? cap * 2 : 8192;
+          char *nb = realloc (buf, ncap);
           if (nb == NULL)
             return kr_error_set (err, ENOMEM, "read %s", name);
           buf = nb;
-          cap += 8192;
+          cap = ncap;
         }
-      n = read (fd, buf + len, cap - len - 1);
+      want = cap - len - 1;
+      if (want > max + 1 - len)
+        want = max + 1 - len;
+      n = read (fd, buf + len, want);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
@@ -277,4 +287,10 @@ kr_fs_read_file (int dirfd, const char *name, char **out, size_t *lenp, kr_error
     *lenp = len;
   *out = TAKE_PTR (buf);
   return 0;
+}
+
+int
+kr_fs_read_file (int dirfd, const char *name, char **out, size_t *lenp, kr_error **err)
+{
+  return kr_fs_read_file_max (dirfd, name, SIZE_MAX - 1, out, lenp, err);
 }

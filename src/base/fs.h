@@ -67,5 +67,9 @@ int kr_fs_fd_path (int fd, char **out, kr_error **err);
  * malloc'd in *OUT; its length in *LENP unless LENP is NULL.  For the small
  * files of the state dir, cgroupfs and sysfs. */
 int kr_fs_read_file (int dirfd, const char *name, char **out, size_t *lenp, kr_error **err);
+/* The same, reading at most MAX + 1 bytes: a length over MAX says the file
+ * is larger than the caller takes, without reading all of it. */
+int kr_fs_read_file_max (int dirfd, const char *name, size_t max, char **out, size_t *lenp,
+                         kr_error **err);
 
 #endif

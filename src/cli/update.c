@@ -85,8 +85,10 @@ bad:
   return cli_fail_msg ("invalid value for %s: invalid size: '%s'", flag, s), -1;
 }
 
+/* The document of -r (a path, or "-" for stdin), at most one byte past the
+ * JSON size limit: the parse then refuses it without reading it all. */
 static char *
-read_input (const char *path)
+read_input (const char *path, size_t *lenp)
 {
   FILE *f = strcmp (path, "-") == 0 ? stdin : fopen (path, "re");
   char *buf = NULL;
@@ -104,8 +106,11 @@ read_input (const char *path)
         fclose (f);
       return NULL;
     }
-  while ((n = fread (chunk, 1, sizeof chunk, f)) > 0)
-    fwrite (chunk, 1, n, m);
+  while (len <= OCI_JSON_MAX_BYTES && (n = fread (chunk, 1, sizeof chunk, f)) > 0)
+    {
+      fwrite (chunk, 1, n, m);
+      fflush (m);
+    }
   if (ferror (f))
     {
       fclose (m);
@@ -116,6 +121,7 @@ read_input (const char *path)
     fclose (m);
   if (f != stdin)
     fclose (f);
+  *lenp = len;
   return buf;
 }
 
@@ -256,11 +262,12 @@ cmd_update (cli_global *g, int argc, char **argv)
     return status;
   if (f.resources && *f.resources)
     {
-      _cleanup_free_ char *text = read_input (f.resources);
+      size_t len = 0;
+      _cleanup_free_ char *text = read_input (f.resources, &len);
       char *msg = NULL;
       if (text == NULL)
         return cli_fail_msg ("update: read %s: %s", f.resources, strerror (errno));
-      r = oci_resources_parse_data (text, strlen (text), &msg);
+      r = oci_resources_parse_data (text, len, &msg);
       if (r == NULL)
         {
           status = cli_fail_msg ("update: %s: %s", f.resources, msg ? msg : "invalid");

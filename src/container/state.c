@@ -217,7 +217,7 @@ kr_state_read_file (int dirfd, const char *name, size_t *lenp, kr_error **err)
 {
   char *buf = NULL;
 
-  if (kr_fs_read_file (dirfd, name, &buf, lenp, err) < 0)
+  if (kr_fs_read_file_max (dirfd, name, OCI_JSON_MAX_BYTES, &buf, lenp, err) < 0)
     return NULL;
   return buf;
 }
@@ -242,7 +242,9 @@ tree_int (yajl_val root, const char *key)
 int
 kr_state_read (int dirfd, kr_state **out, kr_error **err)
 {
-  _cleanup_free_ char *data = kr_state_read_file (dirfd, KR_STATE_FILE, NULL, err);
+  size_t len = 0;
+  _cleanup_free_ char *data = kr_state_read_file (dirfd, KR_STATE_FILE, &len, err);
+  char *limit_msg;
   char ebuf[256];
   yajl_val root;
   kr_state *st;
@@ -251,6 +253,14 @@ kr_state_read (int dirfd, kr_state **out, kr_error **err)
 
   if (data == NULL)
     return -1;
+  /* yajl's tree recurses per level of nesting: a damaged state.json must
+   * not crash every command that reads it. */
+  limit_msg = oci_json_check_limits (data, len);
+  if (limit_msg != NULL)
+    {
+      kr_error_take (err, 0, limit_msg);
+      return kr_error_prefix (err, KR_STATE_FILE);
+    }
   root = yajl_tree_parse (data, ebuf, sizeof ebuf);
   if (root == NULL)
     {

@@ -73,7 +73,9 @@ int kr_state_open_container (const char *root, const char *id, bool lock, int *d
                              kr_state **st, kr_error **err);
 int kr_state_write (int dirfd, const kr_state *st, kr_error **err);
 int kr_state_read (int dirfd, kr_state **out, kr_error **err);
-/* The whole file, NUL-terminated; *LEN (when not NULL) its length. */
+/* The whole file, NUL-terminated; *LEN (when not NULL) its length. A JSON
+ * document: at most OCI_JSON_MAX_BYTES + 1 bytes are read, and the parse
+ * refuses more than the limit. */
 char *kr_state_read_file (int dirfd, const char *name, size_t *len, kr_error **err);
 /* The saved config.json; *OUT is NULL when the state dir has none. */
 int kr_state_read_config (int dirfd, oci_config **out, kr_error **err);

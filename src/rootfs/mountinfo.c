@@ -30,8 +30,8 @@ unescape (char *s)
 }
 
 /* "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue" */
-static int
-parse (char *line, kr_mountinfo *mi)
+int
+kr_mountinfo_parse (char *line, kr_mountinfo *mi)
 {
   char *save = NULL, *dash;
   char *f[6];
@@ -86,7 +86,7 @@ kr_mountinfo_each (int (*fn) (const kr_mountinfo *, void *, kr_error **),
       kr_mountinfo mi;
       int r;
 
-      if (parse (line, &mi) < 0)
+      if (kr_mountinfo_parse (line, &mi) < 0)
         continue;
       r = fn (&mi, data, err);
       if (r != 0)

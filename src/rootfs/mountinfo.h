@@ -20,4 +20,8 @@ int kr_mountinfo_each (int (*fn) (const kr_mountinfo *mi, void *data,
                                   kr_error **err),
                        void *data, kr_error **err);
 
+/* One line, cut up in place (the strings point into LINE); -1 when it is
+ * not a mountinfo line. Exposed for tests/fuzz/. */
+int kr_mountinfo_parse (char *line, kr_mountinfo *mi);
+
 #endif

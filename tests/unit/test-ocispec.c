@@ -708,6 +708,123 @@ test_tables (void)
   report (m == NULL, "features tables consistent", "field %s", m);
 }
 
+/* The input limits (ocispec.h): depth counted by brackets outside strings,
+ * size refused before any parse; repeated map keys: the last one wins. */
+static char *
+nested (size_t depth, const char *inner)
+{
+  size_t n = strlen (inner);
+  char *s = malloc (2 * depth + n + 16), *w = s;
+
+  w += sprintf (w, "{\"x\": ");
+  memset (w, '[', depth - 1);
+  w += depth - 1;
+  w += sprintf (w, "%s", inner);
+  memset (w, ']', depth - 1);
+  w += depth - 1;
+  strcpy (w, "}");
+  return s;
+}
+
+static void
+test_limits (void)
+{
+  char *doc, *m;
+  oci_config *cfg;
+  size_t n;
+
+  doc = nested (OCI_JSON_MAX_DEPTH, "");
+  m = oci_json_check_limits (doc, strlen (doc));
+  report (m == NULL, "limits: 10000 levels pass", "%s", m);
+  free (m);
+  free (doc);
+
+  doc = nested (OCI_JSON_MAX_DEPTH + 1, "");
+  m = oci_json_check_limits (doc, strlen (doc));
+  report (m && strcmp (m, "JSON nested deeper than the limit of 10000 levels") == 0,
+          "limits: 10001 levels refused", "%s", m ? m : "accepted");
+  free (m);
+  free (doc);
+
+  /* 300,000 levels through the whole parse: refused, no crash. */
+  doc = nested (300000, "");
+  cfg = oci_config_parse_data (doc, strlen (doc), &m);
+  report (cfg == NULL && m && strstr (m, "limit of 10000 levels"),
+          "limits: 300000 levels refused by parse", "%s", m ? m : "accepted");
+  oci_config_free (cfg);
+  free (m);
+  free (doc);
+
+  /* Brackets in strings, escaped quotes and backslashes do not count. */
+  doc = nested (OCI_JSON_MAX_DEPTH,
+                "\"[[[{{\\\"[[\", \"\\\\\", \"\\\\\\\"{{\"");
+  m = oci_json_check_limits (doc, strlen (doc));
+  report (m == NULL, "limits: brackets in strings", "%s", m);
+  free (m);
+  free (doc);
+
+  n = OCI_JSON_MAX_BYTES + 1;
+  doc = malloc (n);
+  memset (doc, ' ', n);
+  doc[0] = '{';
+  doc[n - 1] = '}';
+  m = oci_json_check_limits (doc, n);
+  report (m && strstr (m, "larger than the limit of 16 MiB"), "limits: size refused", "%s",
+          m ? m : "accepted");
+  free (m);
+  m = oci_json_check_limits (doc, n - 1);
+  report (m == NULL, "limits: 16 MiB passes", "%s", m);
+  free (m);
+  free (doc);
+}
+
+static void
+test_repeated_keys (void)
+{
+  static const char doc[]
+      = "{\"ociVersion\": \"1.0.0\", \"annotations\": {\"a\": \"1\", \"b\": \"x\", "
+        "\"a\": \"2\", \"c\": \"y\", \"a\": \"3\", \"b\": \"z\"}}";
+  char *m = NULL;
+  oci_config *cfg = oci_config_parse_data (doc, strlen (doc), &m);
+  bool good = cfg && cfg->annotations_len == 3 && strcmp (cfg->annotations[0].key, "c") == 0
+              && strcmp (cfg->annotations[1].key, "a") == 0
+              && strcmp (cfg->annotations[1].value, "3") == 0
+              && strcmp (cfg->annotations[2].key, "b") == 0
+              && strcmp (cfg->annotations[2].value, "z") == 0;
+
+  /* Kept in the order of their last occurrence, as before. */
+  report (good, "repeated map keys: the last wins", "%s", m ? m : "wrong map");
+  free (m);
+  oci_config_free (cfg);
+}
+
+/* A key from the document shows in the error's path: its control
+ * characters are escaped, or a newline in a key would split the one-line
+ * error (found by tests/fuzz/fuzz-process). */
+static void
+test_key_escaped_in_path (void)
+{
+  static const char map_doc[]
+      = "{\"ociVersion\": \"1.0.0\", \"annotations\": {\"a\\nb\\u001b\": 5}}";
+  static const char nul_doc[]
+      = "{\"args\": [\"sh\"], \"cwd\": \"/\", \"x\\ny\": {\"k\": \"a\\u0000b\"}}";
+  char *m = NULL;
+  oci_config *cfg = oci_config_parse_data (map_doc, strlen (map_doc), &m);
+  oci_process *p;
+
+  report (cfg == NULL && m && strchr (m, '\n') == NULL && strstr (m, "annotations.a\\x0ab\\x1b: ")
+              && strchr (m, '\x1b') == NULL,
+          "key escaped in an error path (map)", "%s", m ? m : "accepted");
+  oci_config_free (cfg);
+  free (m);
+  m = NULL;
+  p = oci_process_parse_data (nul_doc, strlen (nul_doc), &m);
+  report (p == NULL && m && strchr (m, '\n') == NULL && strstr (m, "x\\x0ay.k: "),
+          "key escaped in an error path (NUL check)", "%s", m ? m : "accepted");
+  oci_process_free (p);
+  free (m);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -741,6 +858,9 @@ main (int argc, char **argv)
   fixtures = argv[2];
 
   test_tables ();
+  test_limits ();
+  test_repeated_keys ();
+  test_key_escaped_in_path ();
   for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
     {
       char label[64];
