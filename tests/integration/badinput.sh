@@ -3,16 +3,6 @@
 # nothing left behind (state dir, cgroup, mount, process).
 . "$(dirname "$0")/lib.sh"
 
-# refuse NAME JQ-FILTER EXPECTED-TEXT [ID]
-refuse() {
-  local name=$1 filter=$2 want=$3 id=${4:-$ID-$1} b rc=0
-  b=$(new_bundle "$name" "$filter")
-  k create --bundle "$b" "$id" >"$T/out" 2>"$T/err" || rc=$?
-  [ $rc != 0 ] || fail "create succeeded for $name"
-  expect_contains "$(cat "$T/err")" "$want"
-  [ "$(wc -l <"$T/err")" = 1 ] || fail "error is not one line: $(cat "$T/err")"
-  assert_nothing_left "$id" "$name"
-}
 
 test_malformed_json() {
   local b rc=0

@@ -273,16 +273,6 @@ test_unified() {
 
 # ---------------------------------------------------------------- bad input
 
-# refuse NAME JQ-FILTER EXPECTED-TEXT: one line naming the field, nothing left
-refuse() {
-  local name=$1 b rc=0
-  b=$(new_bundle "$name" "$2")
-  k create --bundle "$b" "$ID-$name" >"$T/out" 2>"$T/err" || rc=$?
-  [ $rc != 0 ] || fail "create succeeded for $name"
-  expect_contains "$(cat "$T/err")" "$3"
-  [ "$(wc -l <"$T/err")" = 1 ] || fail "error is not one line: $(cat "$T/err")"
-  assert_nothing_left "$ID-$name" "$name"
-}
 
 test_bad_unknown_unified_key() {
   if [ -n "$V2" ]; then

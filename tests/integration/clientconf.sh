@@ -12,15 +12,7 @@ PODMAN=$FIXTURES/podman-config.json
 bundle_ok() { jq -e '.process.terminal == false' "$1/config.json" >/dev/null || fail "jq filter of $1 failed"; }
 has_cap_sys_resource() { (( ($(awk '/^CapBnd/ {print "0x" $2}' /proc/self/status) >> 24) & 1 )); }
 
-refuse() {
-  local b out rc=0
-  b=$(new_bundle "$1" "$2 | .process.args = [\"true\"]")
-  bundle_ok "$b"
-  out=$(k create --bundle "$b" "$ID-$1" 2>&1) || rc=$?
-  expect_eq "$rc" 1 "($out)"
-  expect_contains "$out" "$3"
-  assert_nothing_left "$ID-$1" "$1"
-}
+
 
 test_podman_seccomp_sysctl_rlimits() {
   local b out hard

@@ -37,6 +37,19 @@ new_bundle() {
   echo "$b"
 }
 
+# refuse NAME JQ-FILTER EXPECTED-TEXT [ID]: create of the bundle NAME (the
+# default config through JQ-FILTER) fails with exit status 1 and one line
+# on stderr containing EXPECTED-TEXT, and leaves nothing behind.
+refuse() {
+  local name=$1 filter=$2 want=$3 id=${4:-$ID-$1} b err rc=0
+  b=$(new_bundle "$name" "$filter")
+  err=$(k create --bundle "$b" "$id" 2>&1 >/dev/null) || rc=$?
+  expect_eq "$rc" 1 "(create of $name: $err)"
+  expect_contains "$err" "$want"
+  expect_eq "$(printf '%s\n' "$err" | wc -l)" 1 "(one line: $err)"
+  assert_nothing_left "$id" "$name"
+}
+
 # private_rootfs BUNDLE: a copy of the rootfs at BUNDLE/rootfs, for a test
 # that writes to it or checks the image is left alone.
 private_rootfs() {

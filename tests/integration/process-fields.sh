@@ -55,18 +55,6 @@ rt_cgroup() {
   fi
 }
 
-# refuse NAME JQ MESSAGE: create fails with one line naming MESSAGE, and
-# leaves nothing.
-refuse() {
-  local b out rc=0
-  b=$(new_bundle "$1" "$2 | .process.args = [\"true\"]")
-  bundle_ok "$b"
-  out=$(k create --bundle "$b" "$ID-$1" 2>&1) || rc=$?
-  expect_eq "$rc" 1 "($out)"
-  expect_contains "$out" "$3"
-  expect_eq "$(printf '%s\n' "$out" | wc -l)" 1 "(one line: $out)"
-  assert_nothing_left "$ID-$1" "$1"
-}
 
 test_io_priority_init_and_exec() {
   local b pid epid

@@ -6,17 +6,6 @@
 
 bundle_ok() { jq -e '.process.terminal == false' "$1/config.json" >/dev/null || fail "jq filter of $1 failed"; }
 
-# refuse NAME JQ MESSAGE: create fails naming linux.sysctl, nothing left.
-refuse() {
-  local b out rc=0
-  b=$(new_bundle "$1" "$2 | .process.args = [\"true\"]")
-  bundle_ok "$b"
-  out=$(k create --bundle "$b" "$ID-$1" 2>&1) || rc=$?
-  expect_eq "$rc" 1 "($out)"
-  expect_contains "$out" "$3"
-  expect_eq "$(printf '%s\n' "$out" | wc -l)" 1 "(one line: $out)"
-  assert_nothing_left "$ID-$1" "$1"
-}
 
 test_namespaced_values_inside_host_unchanged() {
   local b out host_shm host_fwd host_mq

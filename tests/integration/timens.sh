@@ -58,16 +58,6 @@ test_timens_with_userns() {
   expect_eq "$(echo "$out" | sed -n 2p)" 0
 }
 
-# refuse NAME JQ-FILTER EXPECTED-TEXT
-refuse() {
-  local name=$1 filter=$2 want=$3 b rc=0
-  b=$(new_bundle "$name" "$filter")
-  k create --bundle "$b" "$ID-$name" >"$T/out" 2>"$T/err" || rc=$?
-  [ $rc != 0 ] || fail "create succeeded for $name"
-  expect_contains "$(cat "$T/err")" "$want"
-  [ "$(wc -l <"$T/err")" = 1 ] || fail "error is not one line: $(cat "$T/err")"
-  assert_nothing_left "$ID-$name" "$name"
-}
 
 test_timens_bad_offsets() {
   needs_timens
