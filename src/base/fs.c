@@ -294,3 +294,13 @@ kr_fs_read_file (int dirfd, const char *name, char **out, size_t *lenp, kr_error
 {
   return kr_fs_read_file_max (dirfd, name, SIZE_MAX - 1, out, lenp, err);
 }
+
+int
+kr_fs_open_dev (kr_error **err)
+{
+  _cleanup_close_ int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+  if (root < 0)
+    return kr_error_set (err, errno, "open /");
+  return kr_fs_open_step (root, "dev", O_PATH | O_DIRECTORY, 0, "/dev", err);
+}

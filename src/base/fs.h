@@ -54,6 +54,10 @@ int kr_fs_symlink_in_root (int rootfd, const char *target, const char *path,
 int kr_fs_open_step (int dirfd, const char *name, int flags, unsigned long long resolve,
                      const char *shown, kr_error **err);
 
+/* The current root's /dev (O_PATH), neither it nor /dev a symlink: where
+ * krill's fixed /dev paths start (kr_fs_open_step). */
+int kr_fs_open_dev (kr_error **err);
+
 /* Returns a malloc'd, lexically clean absolute form of PATH: one "/" between
  * components, no "." and no ".." (".." at the top stays at "/"). NULL only on
  * out of memory. */

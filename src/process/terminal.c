@@ -61,13 +61,10 @@ kr_terminal_check_peer (int fd, kr_error **err)
 static int
 open_ptmx (kr_error **err)
 {
-  _cleanup_close_ int root = -1, dev = -1, pts = -1, ptmx = -1;
+  _cleanup_close_ int dev = -1, pts = -1, ptmx = -1;
   struct stat st;
 
-  root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0)
-    return kr_error_set (err, errno, "open /");
-  dev = kr_fs_open_step (root, "dev", O_PATH | O_DIRECTORY, 0, "/dev", err);
+  dev = kr_fs_open_dev (err);
   if (dev < 0)
     return -1;
   pts = kr_fs_open_step (dev, "pts", O_PATH | O_DIRECTORY, 0, "/dev/pts", err);

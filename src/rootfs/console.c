@@ -36,14 +36,11 @@ open_target (int dev, kr_error **err)
 int
 kr_rootfs_bind_console (int peer, kr_error **err)
 {
-  _cleanup_close_ int root = -1, dev = -1, target = -1, tree = -1;
+  _cleanup_close_ int dev = -1, target = -1, tree = -1;
 
   if (kr_terminal_check_peer (peer, err) < 0)
     return kr_error_prefix (err, "bind on /dev/console");
-  root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0)
-    return kr_error_set (err, errno, "open /");
-  dev = kr_fs_open_step (root, "dev", O_PATH | O_DIRECTORY, 0, "/dev", err);
+  dev = kr_fs_open_dev (err);
   if (dev < 0)
     return -1;
   target = open_target (dev, err);
