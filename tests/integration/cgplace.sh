@@ -102,4 +102,32 @@ test_cgroupns_root_is_its_cgroup() {
   done <<<"$out"
 }
 
+# A parent that holds processes and delegates threaded controllers (cpu,
+# pids) is a thread root on cgroup2, and a directory made under it "domain
+# invalid": nothing can join it (clone3 says EOPNOTSUPP).  As runc: the
+# container's directory is made threaded, unless it asks for a domain
+# controller (memory here), which is refused by name, leaving nothing.
+test_under_a_parent_with_processes() {
+  local b busy sleeper rc=0
+  unified || skip "needs a unified (cgroup v2) host: the hybrid host's cgroup2 has no controllers"
+  busy=/sys/fs/cgroup$CG_BASE/busy
+  mkdir -p "$busy"
+  echo "+cpu +pids" >"/sys/fs/cgroup$CG_BASE/cgroup.subtree_control" || fail "cannot delegate cpu and pids"
+  sleep 1000 &
+  sleeper=$!
+  trap "kill $sleeper 2>/dev/null || true" EXIT
+  echo "$sleeper" >"$busy/cgroup.procs"
+  echo "+cpu +pids" >"$busy/cgroup.subtree_control" 2>/dev/null || true
+  b=$(new_bundle u '.process.args = ["true"] | .linux.cgroupsPath = "'"$CG_BASE/busy/u"'"')
+  k run --bundle "$b" "$ID-u" >"$T/out" 2>&1 || rc=$?
+  expect_eq "$rc" 0 "(run under a parent with processes: $(cat "$T/out"))"
+  b=$(new_bundle m '.process.args = ["true"] | .linux.cgroupsPath = "'"$CG_BASE/busy/m"'" | .linux.resources.memory = {"limit": 67108864}')
+  rc=0
+  k create --bundle "$b" "$ID-m" >/dev/null 2>"$T/err" || rc=$?
+  kill "$sleeper"; wait "$sleeper" 2>/dev/null || true
+  expect_eq "$rc" 1 "(create with a memory limit under a parent with processes)"
+  expect_contains "$(cat "$T/err")" "can not take the memory, io, cpuset or hugetlb limits"
+  assert_nothing_left "$ID-m" m
+}
+
 run_tests
