@@ -59,6 +59,7 @@ struct kr_cgroup
   kr_cg_mount *fs;   /* resolve on a v1 host: every "cgroup" filesystem */
   size_t n_fs;       /* mounted, for the mount plan */
   char owner[64];    /* KR_CG_OWNER_XATTR's value for the leaf, "" for none */
+  bool domain_limits; /* kr_cgroup_set_resources */
 };
 
 struct kr_dev_rule;

@@ -96,13 +96,39 @@ kr_cg_open_leaf (kr_cg_hier *h, kr_error **err)
 
 /* ------------------------------------------------------------------ create */
 
+/* A cgroup2 directory made under one that holds processes itself is "domain
+ * invalid": no process can join it (clone3 and cgroup.procs say
+ * EOPNOTSUPP).  As runc: made "threaded", which takes only the threaded
+ * controllers (cpu, pids, perf_event), unless the container asks for a
+ * domain one; "threaded" and "domain threaded" directories likewise. */
+static int
+fix_domain_invalid (int dirfd, const char *shown, bool domain_limits, kr_error **err)
+{
+  _cleanup_free_ char *type = NULL;
+  size_t len;
+
+  if (kr_cg_read_at (dirfd, "cgroup.type", &type, NULL) < 0)
+    return 0; /* the root, or no such file: nothing to fix */
+  len = strcspn (type, "\n");
+  type[len] = '\0';
+  if (strcmp (type, "domain") == 0)
+    return 0;
+  if (domain_limits)
+    return kr_error_set (err, EOPNOTSUPP, "%s is %s (a parent holds processes): it can not take "
+                         "the memory, io, cpuset or hugetlb limits of linux.resources", shown, type);
+  if (strcmp (type, "domain invalid") == 0)
+    return kr_cg_write_at (dirfd, "cgroup.type", "threaded", err);
+  return 0;
+}
+
 /* Makes (or joins) H's directories from the hierarchy root down.  h->made
  * counts, as it goes, the components krill made; on a failure halfway h->path
  * is cut back to what exists, so destroy removes exactly what was made.
  * 1: a parent went (removed by the delete of its last container) between
  * its open and the mkdir below it; the caller starts again. */
 static int
-make_hier_once (kr_cg_hier *h, const char *owner, bool delegate, kr_error **err)
+make_hier_once (kr_cg_hier *h, const char *owner, bool delegate, bool domain_limits,
+                kr_error **err)
 {
   _cleanup_close_ int fd = -1;
   _cleanup_free_ char *copy = strdup (h->path), *sofar = calloc (1, strlen (h->path) + 2);
@@ -147,6 +173,18 @@ make_hier_once (kr_cg_hier *h, const char *owner, bool delegate, kr_error **err)
           break;
         }
       strcat (strcat (sofar, "/"), tok);
+      if (h->version == 2 && leaf)
+        {
+          char shown[PATH_MAX];
+          snprintf (shown, sizeof shown, "%s%s", h->mountpoint, sofar);
+          if (fix_domain_invalid (next, shown, domain_limits, err) < 0)
+            {
+              r = -1;
+              if (made)
+                unlinkat (fd, tok, AT_REMOVEDIR);
+              break;
+            }
+        }
       if (made || h->made > 0)
         h->made++;
       /* Best effort: without them the parent outlives its last container,
@@ -183,7 +221,7 @@ make_hier_once (kr_cg_hier *h, const char *owner, bool delegate, kr_error **err)
 }
 
 static int
-make_hier (kr_cg_hier *h, const char *owner, bool delegate, kr_error **err)
+make_hier (kr_cg_hier *h, const char *owner, bool delegate, bool domain_limits, kr_error **err)
 {
   /* What this attempt made is gone with the parent that vanished (rmdir
    * takes only empty directories): count afresh.  Each retry follows a
@@ -192,7 +230,7 @@ make_hier (kr_cg_hier *h, const char *owner, bool delegate, kr_error **err)
     {
       int r;
       h->made = 0;
-      r = make_hier_once (h, owner, delegate, err);
+      r = make_hier_once (h, owner, delegate, domain_limits, err);
       if (r <= 0)
         return r;
     }
@@ -247,7 +285,8 @@ int
 kr_cg_make_version (kr_cgroup *cg, int version, bool delegate, kr_error **err)
 {
   for (size_t i = 0; i < cg->n; i++)
-    if (cg->h[i].version == version && make_hier (&cg->h[i], cg->owner, delegate, err) < 0)
+    if (cg->h[i].version == version
+        && make_hier (&cg->h[i], cg->owner, delegate, delegate && cg->domain_limits, err) < 0)
       return kr_error_prefix (err, "create cgroup");
   return 0;
 }
@@ -256,6 +295,25 @@ void
 kr_cgroup_set_owner (kr_cgroup *cg, const char *owner)
 {
   snprintf (cg->owner, sizeof cg->owner, "%s", owner);
+}
+
+void
+kr_cgroup_set_resources (kr_cgroup *cg, const oci_resources *r)
+{
+  const oci_memory *m = r ? r->memory : NULL;
+  const oci_block_io *b = r ? r->block_io : NULL;
+
+  /* The limits runc counts as domain ones (isMemorySet, isIoSet,
+   * isCPUSet, hugetlb): an empty object is none. */
+  cg->domain_limits
+      = r
+        && ((m && ((m->has_limit && m->limit) || (m->has_reservation && m->reservation)
+                   || (m->has_swap && m->swap)))
+            || (b && (b->has_weight || b->has_leaf_weight || b->weight_device_len
+                      || b->throttle_read_bps_device_len || b->throttle_write_bps_device_len
+                      || b->throttle_read_iops_device_len || b->throttle_write_iops_device_len))
+            || r->hugepage_limits_len > 0
+            || (r->cpu && ((r->cpu->cpus && *r->cpu->cpus) || (r->cpu->mems && *r->cpu->mems))));
 }
 
 int

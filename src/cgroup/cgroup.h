@@ -103,6 +103,10 @@ int kr_cgroup_save_intent (const kr_cgroup *cg, int dirfd, const char *name, kr_
  * leaf directory kr_cgroup_prepare and kr_cgroup_make make, where only the
  * host's root can set or change it, so that kr_cgroup_recover finds them. */
 void kr_cgroup_set_owner (kr_cgroup *cg, const char *owner);
+/* Whether R (may be NULL) sets a limit of a domain controller (memory, io,
+ * cpuset, hugetlb): such a cgroup can not be made threaded when the
+ * hierarchy leaves it no other way in (see make_hier_once). */
+void kr_cgroup_set_resources (kr_cgroup *cg, const oci_resources *r);
 /* For a delete whose record is lost or damaged: the cgroup cgroupsPath and
  * ID resolve to (as at create), counting as made only the leaves that carry
  * OWNER, and above them the parents krill marked; everything else is left

@@ -353,6 +353,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, oci_config **cfgp, 
       return -1;
     kr_cgroup_set_owner (r->cg, owner);
   }
+  kr_cgroup_set_resources (r->cg, cfg->linux->resources);
   if (kr_rootfs_first_cgroup_mount (cfg) < cfg->mounts_len
       && kr_cgroup_plan_mount (r->cg, has_cgroupns (&r->ns), &r->cg_plan, err) < 0)
     return -1;
