@@ -210,7 +210,6 @@ create_release (struct create_run *r, const char *id, bool failed)
   kr_closep (&r->sync[0]);
   kr_closep (&r->sync[1]);
   kr_closep (&r->fifo_fd);
-  kr_closep (&r->proc_fd);
   kr_closep (&r->dirfd);
   kr_closep (&r->rootfd);
   if (failed)
@@ -337,7 +336,11 @@ create_steps (const kr_create_opts *o, struct create_run *r, oci_config **cfgp, 
   r->fifo_fd = openat (r->dirfd, KR_EXEC_FIFO, O_PATH | O_CLOEXEC);
   if (r->fifo_fd < 0)
     return kr_error_set (err, errno, "open exec.fifo");
-  if (kr_procfs_open (&r->proc_fd, err) < 0)
+  /* The process's one copy of /proc (kept until exit, not ours to
+   * close): the library's lookups (the cgroup resolver's, sysctl's, run's
+   * start and delete) use it too, and a second clone costs as much again. */
+  r->proc_fd = kr_procfs_handle (err);
+  if (r->proc_fd < 0)
     return -1;
   if (kr_namespaces_prepare (cfg->linux, &r->ns, err) < 0)
     return -1;
