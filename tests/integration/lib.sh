@@ -73,10 +73,16 @@ cleanup_test() {
       k delete --force "$id" >/dev/null 2>&1 || true
     done
   fi
-  local d
-  for d in /sys/fs/cgroup/*/"${CG_BASE#/}" /sys/fs/cgroup/"${CG_BASE#/}"; do
-    [ -d "$d" ] || continue
-    find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+  local d i
+  # A killed process leaves its cgroup a moment after the kill: retried
+  # for up to 3 s, so that no test leaves a directory behind for the next.
+  for i in $(seq 30); do
+    for d in /sys/fs/cgroup/*/"${CG_BASE#/}" /sys/fs/cgroup/"${CG_BASE#/}"; do
+      [ -d "$d" ] || continue
+      find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    done
+    compgen -G "/sys/fs/cgroup/*/${CG_BASE#/}" >/dev/null || [ -d "/sys/fs/cgroup/${CG_BASE#/}" ] || break
+    sleep 0.1
   done
   rm -rf "$T"
 }
