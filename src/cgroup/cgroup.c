@@ -127,7 +127,7 @@ fix_domain_invalid (int dirfd, const char *shown, bool domain_limits, kr_error *
  * 1: a parent went (removed by the delete of its last container) between
  * its open and the mkdir below it; the caller starts again. */
 static int
-make_hier_once (kr_cg_hier *h, const char *owner, bool delegate, bool domain_limits,
+make_hier_once (kr_cg_hier *h, bool delegate, bool domain_limits,
                 kr_error **err)
 {
   _cleanup_close_ int fd = -1;
@@ -187,12 +187,6 @@ make_hier_once (kr_cg_hier *h, const char *owner, bool delegate, bool domain_lim
         }
       if (made || h->made > 0)
         h->made++;
-      /* Best effort: without them the parent outlives its last container,
-       * a delete that lost the record leaves the leaf. */
-      if (made && !leaf)
-        fsetxattr (next, KR_CG_PARENT_XATTR, "1", 1, 0);
-      else if (made && owner[0])
-        fsetxattr (next, KR_CG_OWNER_XATTR, owner, strlen (owner), 0);
       /* Every level, made or not: a task can not join below an ancestor
        * without cpus or mems either. */
       if (cpuset && kr_cg_v1_cpuset_fill (next, made, &cpus, &mems, err) < 0)
@@ -221,7 +215,7 @@ make_hier_once (kr_cg_hier *h, const char *owner, bool delegate, bool domain_lim
 }
 
 static int
-make_hier (kr_cg_hier *h, const char *owner, bool delegate, bool domain_limits, kr_error **err)
+make_hier (kr_cg_hier *h, bool delegate, bool domain_limits, kr_error **err)
 {
   /* What this attempt made is gone with the parent that vanished (rmdir
    * takes only empty directories): count afresh.  Each retry follows a
@@ -230,7 +224,7 @@ make_hier (kr_cg_hier *h, const char *owner, bool delegate, bool domain_limits, 
     {
       int r;
       h->made = 0;
-      r = make_hier_once (h, owner, delegate, domain_limits, err);
+      r = make_hier_once (h, delegate, domain_limits, err);
       if (r <= 0)
         return r;
     }
@@ -286,9 +280,34 @@ kr_cg_make_version (kr_cgroup *cg, int version, bool delegate, kr_error **err)
 {
   for (size_t i = 0; i < cg->n; i++)
     if (cg->h[i].version == version
-        && make_hier (&cg->h[i], cg->owner, delegate, delegate && cg->domain_limits, err) < 0)
+        && make_hier (&cg->h[i], delegate, delegate && cg->domain_limits, err) < 0)
       return kr_error_prefix (err, "create cgroup");
   return 0;
+}
+
+void
+kr_cgroup_mark (kr_cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n; i++)
+    {
+      kr_cg_hier *h = &cg->h[i];
+      _cleanup_close_ int dir = -1;
+
+      if (h->made == 0 || h->fd < 0)
+        continue;
+      if (cg->owner[0])
+        fsetxattr (h->fd, KR_CG_OWNER_XATTR, cg->owner, strlen (cg->owner), 0);
+      /* The parents this create made, from the leaf up. */
+      dir = fcntl (h->fd, F_DUPFD_CLOEXEC, 3);
+      for (unsigned k = 1; k < h->made && dir >= 0; k++)
+        {
+          int up = openat (dir, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+          close (dir);
+          dir = up;
+          if (dir >= 0)
+            fsetxattr (dir, KR_CG_PARENT_XATTR, "1", 1, 0);
+        }
+    }
 }
 
 void

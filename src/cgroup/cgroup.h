@@ -103,6 +103,13 @@ int kr_cgroup_save_intent (const kr_cgroup *cg, int dirfd, const char *name, kr_
  * leaf directory kr_cgroup_prepare and kr_cgroup_make make, where only the
  * host's root can set or change it, so that kr_cgroup_recover finds them. */
 void kr_cgroup_set_owner (kr_cgroup *cg, const char *owner);
+/* Sets the marks on what kr_cgroup_prepare and kr_cgroup_make made: OWNER
+ * on each leaf, "made by krill" on each parent.  Best effort, and off the
+ * critical path (create calls it while init builds its rootfs): without
+ * them only a delete that lost its record leaves the leaf, or a parent
+ * outlives its last container.  The record (kr_cgroup_save_intent) covers
+ * a crash before them. */
+void kr_cgroup_mark (kr_cgroup *cg);
 /* Whether R (may be NULL) sets a limit of a domain controller (memory, io,
  * cpuset, hugetlb): such a cgroup can not be made threaded when the
  * hierarchy leaves it no other way in (see make_hier_once). */

@@ -458,6 +458,7 @@ create_steps (const kr_create_opts *o, struct create_run *r, oci_config **cfgp, 
       || kr_state_resources_save (r->dirfd, cfg->linux->resources, err) < 0
       || send_or_child_error (r->sync[0], KR_SYNC_CGROUP, err) < 0)
     return -1;
+  kr_cgroup_mark (r->cg);
   if (runtime_hooks (cfg, st, r->sync[0], err) < 0)
     return -1;
   if (kr_sync_wait (r->sync[0], KR_SYNC_READY, err) < 0)
