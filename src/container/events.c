@@ -117,12 +117,12 @@ u64s_opt (yajl_gen g, const char *k, const kr_cg_u64s *a)
   yajl_gen_array_close (g);
 }
 
-/* MemoryEntry, left out when all zero (`omitzero`). */
+/* MemoryEntry, written even when all zero, as runc 1.2 and 1.3 (a cgroup
+ * v2 host has no kernel or kernelTCP figures); runc 1.4+ drops it
+ * (`omitzero`). */
 static void
 mem_entry (yajl_gen g, const char *k, const kr_cg_mem_entry *e)
 {
-  if (!e->limit && !e->usage && !e->max && !e->failcnt)
-    return;
   key (g, k);
   yajl_gen_map_open (g);
   u64 (g, "limit", e->limit);

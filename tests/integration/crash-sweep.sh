@@ -116,7 +116,7 @@ sweep() {
   n=$(wc -l <"$T/points")
   [ "$n" -gt 10 ] || fail "reference trace of $cmd too short: $n"
   for ((i = 1; i <= n; i += STRIDE)); do
-    read -r name nth < <(sed -n "${i}p" "$T/points")
+    read -r name nth <<<"$(sed -n "${i}p" "$T/points")"
     cid=$(cid_of "$i")
     "setup_$cmd" "$cid" || { echo "    point $i: setup failed" >&2; bad=$((bad + 1)); scrub; continue; }
     rc=0

@@ -21,6 +21,7 @@ make_victim() {
       cat "$mp${CG_BASE#/}/cpuset.mems" >"$d/cpuset.mems"
     fi
     cat "$T/victim.pid" >"$d/cgroup.procs"
+    echo "$d" >>"$T/victim.dirs"
   done
 }
 
@@ -47,9 +48,10 @@ damaged() {
   [ ! -d "/proc/$pid" ] || fail "init $pid still runs"
   assert_nothing_left "$ID" c
   kill -0 "$(cat "$T/victim.pid")" 2>/dev/null || fail "delete -f killed a process outside the container"
-  for d in /sys/fs/cgroup/*/"${CG_BASE#/}"; do
-    [ -d "$d/victim" ] || fail "delete -f removed $d/victim"
-  done
+  # Every hierarchy's, a unified host's one included.
+  while read -r d; do
+    [ -d "$d" ] || fail "delete -f removed $d"
+  done <"$T/victim.dirs"
   victim_cleanup
 }
 
