@@ -117,9 +117,9 @@ u64s_opt (yajl_gen g, const char *k, const kr_cg_u64s *a)
   yajl_gen_array_close (g);
 }
 
-/* MemoryEntry, written even when all zero, as runc 1.2 and 1.3 (a cgroup
- * v2 host has no kernel or kernelTCP figures); runc 1.4+ drops it
- * (`omitzero`). */
+/* MemoryEntry, written even when all zero, as runc 1.2 and 1.3 (where the
+ * cgroup manager has no kernel or kernelTCP figures too); runc 1.4+ drops
+ * it (`omitzero`). */
 static void
 mem_entry (yajl_gen g, const char *k, const kr_cg_mem_entry *e)
 {
