@@ -144,6 +144,29 @@ need_cap() {
 # paths under /proc/PID/root of another mount namespace then read differently.
 in_chroot() { [ "$(stat -c %d:%i /)" != "$(stat -c %d:%i /proc/1/root/. 2>/dev/null)" ]; }
 
+# needs_userns: skip unless this process can make a user namespace (the
+# kernel refuses one to a chrooted process, as in the fresh-machine check).
+needs_userns() {
+  [ -e /proc/self/ns/user ] || skip "the kernel has no user namespaces"
+  if [ -r /proc/sys/user/max_user_namespaces ] && [ "$(cat /proc/sys/user/max_user_namespaces)" = 0 ]; then
+    skip "user.max_user_namespaces is 0"
+  fi
+  unshare --user true 2>/dev/null || skip "this process can not make a user namespace (unshare --user fails: a chroot or a policy)"
+}
+
+# need_dev_nodes: skip unless a device node made under the test's directory
+# can be opened (an image whose own /dev is used needs that; a nodev /tmp,
+# as in the fresh-machine check, refuses it).
+need_dev_nodes() {
+  local p=$T/.devprobe
+  if mknod "$p" c 1 3 2>/dev/null && { : >"$p"; } 2>/dev/null; then
+    rm -f "$p"
+    return 0
+  fi
+  rm -f "$p"
+  skip "a device node under $(dirname "$T") can not be opened (a nodev mount)"
+}
+
 run_tests() {
   local fn rc out
   [ "$(id -u)" = 0 ] || { for fn in $(declare -F | awk '{print $3}' | grep '^test_'); do echo "skip $FILE_TAG/${fn#test_} # needs root"; done; return 0; }

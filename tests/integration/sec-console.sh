@@ -72,6 +72,7 @@ test_run_foreground_terminal_binds_dev_console() {
 # (an empty file, as runc does) and the pty bound over it.
 test_image_dev_without_tmpfs_binds_dev_console() {
   local b
+  need_dev_nodes
   need_python
   b=$(new_bundle b '.process.terminal = true | .process.args = ["sh", "-c", $ENV.PROBE]
     | .mounts |= map(select(.destination != "/dev"))')
@@ -109,6 +110,7 @@ refused_symlink() {
 
 test_image_dev_console_symlink_refused() {
   local b
+  need_dev_nodes
   need_python
   b=$(new_bundle b '.process.terminal = true | .process.args = ["true"]
     | .mounts |= map(select(.destination != "/dev"))')
@@ -133,6 +135,7 @@ test_bind_mounted_dev_console_symlink_refused() {
 
 test_image_dev_pts_symlink_refused() {
   local b
+  need_dev_nodes
   need_python
   b=$(new_bundle b '.process.terminal = true | .process.args = ["true"]
     | .mounts |= map(select(.destination != "/dev"))')
@@ -147,6 +150,7 @@ test_image_dev_pts_symlink_refused() {
 # target, inside the rootfs): with a terminal, refused by name as well.
 test_image_dev_symlink_refused() {
   local b
+  need_dev_nodes
   need_python
   b=$(new_bundle b '.process.terminal = true | .process.args = ["true"]')
   private_rootfs "$b"

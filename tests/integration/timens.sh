@@ -44,7 +44,7 @@ test_timens_host_and_exec() {
 test_timens_with_userns() {
   local b out up
   needs_timens
-  [ -e /proc/self/ns/user ] || skip "the kernel has no user namespaces"
+  needs_userns
   local map='[{"containerID": 0, "hostID": 100000, "size": 65536}]'
   b=$(new_bundle b "$TIMENS"' | .linux.namespaces += [{"type": "user"}]
     | .linux.uidMappings = '"$map"' | .linux.gidMappings = '"$map"'

@@ -8,13 +8,6 @@
 MAP='[{"containerID": 0, "hostID": 100000, "size": 65536}]'
 USERNS='.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = '"$MAP"' | .linux.gidMappings = '"$MAP"
 
-needs_userns() {
-  [ -e /proc/self/ns/user ] || skip "the kernel has no user namespaces"
-  if [ -r /proc/sys/user/max_user_namespaces ] && [ "$(cat /proc/sys/user/max_user_namespaces)" = 0 ]; then
-    skip "user.max_user_namespaces is 0"
-  fi
-}
-
 # userns_bundle NAME [JQ-FILTER]: a bundle with the user namespace and a
 # private rootfs owned by the mapped root; the test's dir is made
 # reachable for it (mktemp makes it 0700 root).
